@@ -1,0 +1,150 @@
+"""The `mockserver` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from aiohttp import web
+
+from mockserver import __version__
+from mockserver.app import UnknownProvider, create_app
+from mockserver.core.clock import parse_instant_ms
+from mockserver.scenario import ScenarioError
+from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
+from mockserver.state import SCENARIO as SCENARIO_KEY
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one clear message, never a traceback."""
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be between 0 and 65535, not {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"seed must be an integer, not {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("seed must be between 0 and 2**63-1")
+    return value
+
+
+def _providers(text: str) -> tuple[str, ...]:
+    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [name for name in names if name not in ALL_PROVIDERS]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown provider(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(ALL_PROVIDERS)}"
+        )
+    return names
+
+
+def _instant(text: str) -> int:
+    try:
+        return parse_instant_ms(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    env = env_defaults()
+    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the mock HTTP server")
+    serve.add_argument("--host", default=env.get("host", "127.0.0.1"), help="interface to listen on")
+    serve.add_argument("--port", type=_port, default=_port(env.get("port", "8080")), help="0 picks a free port")
+    serve.add_argument("--seed", type=_seed, default=_seed(env.get("seed", "1")), help="world seed")
+    serve.add_argument("--scenario", type=Path, default=env.get("scenario"), metavar="FILE",
+                       help="scenario JSON file (default: fixtures/scenarios/default.json)")
+    serve.add_argument("--providers", type=_providers, default=None,
+                       help=f"comma-separated subset of {','.join(ALL_PROVIDERS)} (default: all available)")
+    serve.add_argument("--strict", action="store_true", help="validate every response against its schema")
+    serve.add_argument("--admin-token", default=env.get("admin_token"),
+                       help="require this bearer token on /__admin (then also reachable off loopback)")
+    serve.add_argument("--freeze-at", type=_instant, default=None, metavar="INSTANT",
+                       help="start with the clock frozen at this ISO 8601 instant")
+    if "providers" in env:
+        serve.set_defaults(providers=_providers(env["providers"]))
+    if "freeze_at" in env:
+        serve.set_defaults(freeze_at=_instant(env["freeze_at"]))
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    from mockserver.providers import registry
+
+    overrides: dict[str, object] = {}
+    if args.scenario is not None:
+        overrides["scenario_path"] = args.scenario
+    return Settings(
+        host=args.host,
+        port=args.port,
+        seed=args.seed,
+        providers=args.providers or tuple(registry()),
+        strict=args.strict,
+        admin_token=args.admin_token or None,
+        freeze_at_ms=args.freeze_at,
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+async def serve(settings: Settings) -> None:
+    try:
+        app = create_app(settings)
+    except (ScenarioError, UnknownProvider) as error:
+        raise CliError(str(error)) from None
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.host, settings.port).start()
+    except OSError as error:
+        await runner.cleanup()
+        reason = error.strerror or str(error)
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
+    host, port = runner.addresses[0][:2]
+    shown_host = f"[{host}]" if ":" in host else host
+    print(f"mockserver {__version__} serving {', '.join(settings.providers)} on http://{shown_host}:{port} "
+          f"(seed {settings.seed}, scenario {app[SCENARIO_KEY].name}{', strict' if settings.strict else ''})",
+          flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+    print("mockserver stopped", file=sys.stderr, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "serve":
+            asyncio.run(serve(settings_from(args)))
+    except CliError as error:
+        print(f"mockserver: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+

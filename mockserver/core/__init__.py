@@ -1,0 +1,1 @@
+"""Provider-agnostic machinery: clock, world, pagination, auth, errors, validation."""

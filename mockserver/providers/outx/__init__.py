@@ -1,0 +1,28 @@
+"""OutX: LinkedIn watchlist interactions."""
+
+from __future__ import annotations
+
+from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
+from mockserver.providers.outx import errors, routes
+from mockserver.providers.outx.content import build_content
+from mockserver.providers.outx.handlers import OutxApi
+from mockserver.providers.outx.world import OutxWorld
+
+
+def _world(context: ProviderContext) -> OutxWorld:
+    section = context.scenario.section("outx")
+    assert section is not None  # the scenario schema requires it
+    return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools))
+
+
+def build(context: ProviderContext) -> ProviderRuntime:
+    api = OutxApi(_world(context), context.clock)
+    return ProviderRuntime(
+        name="outx",
+        endpoints=routes.endpoints(api),
+        render_error=errors.render,
+        rebuild=lambda fresh: api.replace_world(_world(fresh)),
+    )
+
+
+SPEC = ProviderSpec(name="outx", title="OutX (api.outx.ai)", build=build)

@@ -1,0 +1,98 @@
+"""OutX request handlers: parse the request, ask the world, shape the answer."""
+
+from __future__ import annotations
+
+from aiohttp import web
+from multidict import MultiMapping
+
+from mockserver.core.auth import CredentialIndex
+from mockserver.core.clock import Clock
+from mockserver.core.http import Reply
+from mockserver.core.pagination import MAX_PAGE, PageRequest, parse_positive_int, total_pages
+from mockserver.providers.outx import errors
+from mockserver.providers.outx.world import INTERACTION_TYPES, OutxWorld, Selection, Team
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 10
+
+
+class OutxApi:
+    """Handlers bound to one world; `world` is replaced wholesale on reset."""
+
+    def __init__(self, world: OutxWorld, clock: Clock) -> None:
+        self.clock = clock
+        self.world = world
+        self.keys = CredentialIndex(world.api_keys)
+
+    def replace_world(self, world: OutxWorld) -> None:
+        self.world = world
+        self.keys = CredentialIndex(world.api_keys)
+
+    def authenticate(self, request: web.Request) -> Team:
+        presented = request.headers.get("x-api-key", "")
+        if not presented.strip():
+            raise errors.missing_api_key()
+        team_id = self.keys.lookup(presented)
+        if team_id is None:
+            raise errors.invalid_api_key()
+        return self.world.teams[team_id]
+
+    async def watchlist_interactions(self, request: web.Request) -> Reply:
+        team = self.authenticate(request)
+        query = request.query
+        ids = query.getall("watchlist_id", [])
+        if len(ids) != 1 or not ids[0].strip():
+            raise errors.watchlist_id_required()
+        watchlist = self.world.watchlists.get(ids[0])
+        if watchlist is None:
+            raise errors.unknown_watchlist(ids[0])
+        if watchlist.team_id != team.id:
+            raise errors.foreign_watchlist()
+        selection = Selection(types=_interaction_types(query), actor_ids=_actor_ids(query))
+        page = _page_request(query)
+        if watchlist.simulate_failure:
+            raise errors.fetch_failed()
+
+        now = self.clock.now_ms()
+        found = watchlist.page(selection, page.offset, page.size, now)
+        return Reply({
+            "data": found.data,
+            "pagination": {
+                "page": page.page,
+                "page_size": page.size,
+                "total": found.total,
+                "total_pages": total_pages(found.total, page.size),
+                "total_likes": found.total_likes,
+                "total_comments": found.total_comments,
+            },
+            "graph_data": watchlist.graph(selection, now),
+        })
+
+
+def _interaction_types(query: MultiMapping[str]) -> frozenset[str] | None:
+    values = query.getall("interaction_type", [])
+    if not values:
+        return None
+    if len(values) > 1 or values[0] not in INTERACTION_TYPES:
+        raise errors.invalid_parameter("interaction_type must be one of: like, comment")
+    return frozenset(values)
+
+
+def _actor_ids(query: MultiMapping[str]) -> frozenset[str] | None:
+    """One id, a comma-separated list, the parameter repeated, or `actor_ids[]=` (as qs/axios send)."""
+    raw = query.getall("actor_ids", []) + query.getall("actor_ids[]", [])
+    ids = frozenset(part.strip() for value in raw for part in value.split(",") if part.strip())
+    return ids or None
+
+
+def _page_request(query: MultiMapping[str]) -> PageRequest:
+    pages, sizes = query.getall("page", []), query.getall("page_size", [])
+    if len(pages) > 1 or len(sizes) > 1:
+        raise errors.invalid_parameter("page and page_size may be given at most once")
+    page = parse_positive_int(pages[0] if pages else None, 1, MAX_PAGE)
+    if page is None:
+        raise errors.invalid_parameter(f"page must be an integer between 1 and {MAX_PAGE}")
+    size = parse_positive_int(sizes[0] if sizes else None, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    if size is None:
+        raise errors.invalid_parameter(f"page_size must be an integer between 1 and {MAX_PAGE_SIZE}")
+    return PageRequest(page, size)
