@@ -8,7 +8,7 @@ from mockserver.admin import create_admin_app
 from mockserver.core.clock import Clock
 from mockserver.core.http import Handler, StrictMode, json_response, mount
 from mockserver.core.validation import SchemaStore
-from mockserver.core.world import Pools
+from mockserver.core.world import pools_for
 from mockserver.paths import data_dir
 from mockserver.providers import ProviderContext, registry
 from mockserver.scenario import Scenario, load_scenario
@@ -43,7 +43,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
             f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available)})"
         )
     clock = Clock(settings.freeze_at_ms)
-    context = ProviderContext(settings.seed, clock, Pools(settings.seed), scenario, clock.now_ms())
+    context = ProviderContext(settings.seed, clock, pools_for(settings.seed), scenario, clock.now_ms())
     strict = StrictMode(schemas) if settings.strict else None
 
     app = web.Application(middlewares=[json_for_unrouted])

@@ -12,7 +12,8 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass
-from typing import Any, Sequence
+from functools import lru_cache
+from typing import Any, Callable, Sequence
 
 from faker import Faker
 
@@ -86,46 +87,46 @@ class Company:
 
 
 class Pools:
-    """Faker-filled pools, built once per seed.
+    """Faker-filled pools, built once per seed (see `pools_for`).
 
+    Faker fills small component pools (first names, surnames, jobs, ...);
+    people are combinations of them chosen by hash, which is much faster than
+    asking Faker for every person and makes employers real pool companies.
     Each pool seeds its own Faker instance from (seed, pool name), so adding a
     pool later never changes the content of the others.
     """
 
-    def __init__(self, seed: int, people: int = 2000, companies: int = 300, phrases: int = 400) -> None:
+    def __init__(self, seed: int, people: int = 2000, companies: int = 300) -> None:
         self.seed = seed
-        self.people: tuple[Person, ...] = tuple(self._people(people))
         self.companies: tuple[Company, ...] = tuple(self._companies(companies))
-        fake = self._faker("phrases")
-        self.catch_phrases: tuple[str, ...] = tuple(fake.catch_phrase() for _ in range(phrases))
-        self.business_terms: tuple[str, ...] = tuple(fake.bs() for _ in range(phrases))
-        self.words: tuple[str, ...] = tuple(dict.fromkeys(fake.word() for _ in range(phrases)))
+        fake = self._faker("person-parts")
+        self.first_names = _distinct(fake.first_name, 300)
+        self.last_names = _distinct(fake.last_name, 300)
+        self.jobs = _distinct(fake.job, 200)
+        self.cities = _distinct(fake.city, 150)
+        self.people: tuple[Person, ...] = tuple(self._person(index) for index in range(people))
 
     def _faker(self, pool: str) -> Faker:
         fake = Faker("en_US")
         fake.seed_instance(stable_key(self.seed, "pool", pool))
         return fake
 
-    def _people(self, count: int) -> list[Person]:
-        fake = self._faker("people")
-        people = []
-        for index in range(count):
-            first, last = fake.first_name(), fake.last_name()
-            tag = format(derive(stable_key(self.seed, "person-slug"), index) & 0xFFFFFF, "06x")
-            people.append(
-                Person(
-                    index=index,
-                    first_name=first,
-                    last_name=last,
-                    full_name=f"{first} {last}",
-                    slug=f"{slugify(first)}-{slugify(last)}-{tag}",
-                    job_title=fake.job(),
-                    company=fake.company(),
-                    city=fake.city(),
-                    bio=fake.catch_phrase(),
-                )
-            )
-        return people
+    def _person(self, index: int) -> Person:
+        key = stable_key(self.seed, "person")
+        first = pick(self.first_names, derive(key, index, 0))
+        last = pick(self.last_names, derive(key, index, 1))
+        tag = format(derive(key, index, 2) & 0xFFFFFF, "06x")
+        return Person(
+            index=index,
+            first_name=first,
+            last_name=last,
+            full_name=f"{first} {last}",
+            slug=f"{slugify(first)}-{slugify(last)}-{tag}",
+            job_title=pick(self.jobs, derive(key, index, 3)),
+            company=pick(self.companies, derive(key, index, 4)).name,
+            city=pick(self.cities, derive(key, index, 5)),
+            bio=pick(self.companies, derive(key, index, 6)).tagline,
+        )
 
     def _companies(self, count: int) -> list[Company]:
         fake = self._faker("companies")
@@ -140,6 +141,21 @@ class Pools:
                 Company(index=len(companies), name=name, slug=slug, tagline=fake.catch_phrase(), industry_term=fake.bs())
             )
         return companies
+
+
+@lru_cache(maxsize=8)
+def pools_for(seed: int) -> Pools:
+    """Pools are immutable, so apps built with the same seed share one set."""
+    return Pools(seed)
+
+
+def _distinct(make: Callable[[], str], count: int) -> tuple[str, ...]:
+    values: dict[str, None] = {}
+    for _ in range(count * 20):
+        values.setdefault(make())
+        if len(values) == count:
+            break
+    return tuple(values)
 
 
 def pick(pool: Sequence[Any], value: int) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from faker import Faker
 
@@ -55,7 +56,9 @@ class OutxContent:
     keywords: tuple[str, ...] = _KEYWORDS
 
 
+@lru_cache(maxsize=8)
 def build_content(pools: Pools, comments: int = 600, posts: int = 400) -> OutxContent:
+    """Texts for one seed; memoised because they are immutable and apps are built often in tests."""
     fake = Faker("en_US")
     fake.seed_instance(stable_key(pools.seed, "outx", "content"))
 
