@@ -1,0 +1,112 @@
+"""The `mockserver` command as a user runs it: real processes, real sockets."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mockserver.cli import build_parser, settings_from
+
+DOCS_URL = "/api-interactions?watchlist_id=550e8400-e29b-41d4-a716-446655440000&page=1&page_size=10"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "mockserver", "serve", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+
+
+def wait_for_banner(process: subprocess.Popen[str]) -> str:
+    assert process.stdout is not None
+    line = process.stdout.readline()  # the server prints exactly one line once it listens
+    assert line, process.stderr.read() if process.stderr else ""
+    return line
+
+
+@pytest.mark.parametrize("stop_with", [signal.SIGTERM, signal.SIGINT])
+def test_serve_prints_one_line_answers_and_stops_cleanly(stop_with: signal.Signals) -> None:
+    port = free_port()
+    process = start("--port", str(port), "--seed", "3", "--freeze-at", "2024-01-16T10:40:00Z")
+    try:
+        banner = wait_for_banner(process)
+        assert banner.startswith("mockserver ") and f"http://127.0.0.1:{port}" in banner
+        assert "outx" in banner and "seed 3" in banner
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{DOCS_URL}", headers={"x-api-key": "YOUR_API_KEY"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = json.load(response)
+        assert len(body["data"]) == 10
+    finally:
+        process.send_signal(stop_with)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0
+    assert out == "" and "Traceback" not in err
+
+
+def test_busy_port_is_one_clear_error() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        process = start("--port", str(port))
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert err.strip().startswith(f"mockserver: error: cannot listen on 127.0.0.1:{port}:")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--port", "http"], "not a port number: 'http'"),
+    (["--port", "70000"], "port must be between 0 and 65535"),
+    (["--providers", "outx,twitter"], "unknown provider(s) twitter"),
+    (["--seed", "abc"], "seed must be an integer"),
+    (["--freeze-at", "yesterday"], "not an ISO 8601 instant"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+])
+def test_bad_flags_are_clear_errors(args: list[str], message: str) -> None:
+    process = start(*args)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert message in err and "Traceback" not in err
+
+
+def test_bad_scenario_file_is_a_clear_error(tmp_path: Path) -> None:
+    scenario = tmp_path / "broken.json"
+    scenario.write_text(json.dumps({"name": "x", "outx": {"teams": []}}))
+    process = start("--port", str(free_port()), "--scenario", str(scenario))
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert f"mockserver: error: scenario {scenario} is invalid:" in err
+    assert "at $.outx.teams: [] should be non-empty" in err and "Traceback" not in err
+
+
+def test_settings_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKSERVER_SEED", "42")
+    monkeypatch.setenv("MOCKSERVER_PROVIDERS", "outx")
+    args = build_parser().parse_args(["serve", "--port", "0", "--strict", "--admin-token", "tok-81f3"])
+    settings = settings_from(args)
+    assert settings.seed == 42 and settings.port == 0 and settings.strict
+    assert settings.providers == ("outx",) and settings.admin_token == "tok-81f3"
+    assert "tok-81f3" not in repr(settings)  # secrets stay out of logs and tracebacks
+    args = build_parser().parse_args(["serve", "--seed", "7"])
+    assert settings_from(args).seed == 7  # a flag beats the environment
+
+
+def test_version_and_help() -> None:
+    done = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("mockserver ")
+    done = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True)
+    assert "--scenario FILE" in done.stdout and "--providers" in done.stdout
