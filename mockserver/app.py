@@ -53,7 +53,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     app[PROVIDERS] = {}
     for name in settings.providers:
         runtime = available[name].build(context)
-        mount(app, runtime.endpoints, runtime.render_error, strict)
+        mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict)
         app[PROVIDERS][name] = runtime
     app.add_subapp("/__admin", create_admin_app(settings.admin_token))
     return app

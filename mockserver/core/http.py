@@ -32,6 +32,7 @@ class Reply:
 
 Handler = Callable[[web.Request], Awaitable[Reply]]
 ErrorRenderer = Callable[[ApiError], Any]
+Responder = Callable[[web.Request, Reply], web.StreamResponse]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,15 +91,17 @@ def mount(
     app: web.Application,
     endpoints: tuple[Endpoint, ...],
     render_error: ErrorRenderer,
+    respond: Responder,
     strict: StrictMode | None,
 ) -> None:
     """Add a provider's endpoints to the app, each wrapped by `_bind`."""
     for endpoint in endpoints:
-        app.router.add_route(endpoint.method, endpoint.path, _bind(endpoint, render_error, strict))
+        app.router.add_route(endpoint.method, endpoint.path, _bind(endpoint, render_error, respond, strict))
 
 
-def _bind(endpoint: Endpoint, render_error: ErrorRenderer, strict: StrictMode | None) -> Handler:
-    async def handle(request: web.Request) -> web.Response:
+def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
+          strict: StrictMode | None) -> Handler:
+    async def handle(request: web.Request) -> web.StreamResponse:
         schema = endpoint.response_schema
         try:
             reply = await endpoint.handler(request)
@@ -120,7 +123,7 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, strict: StrictMode | 
                     status=500,
                     headers={"X-Mock-Strict-Violation": schema},
                 )
-        return json_response(reply.body, reply.status, reply.headers)
+        return respond(request, reply)
 
     handle.__name__ = endpoint.handler.__name__
     return handle

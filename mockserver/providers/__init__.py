@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+from dataclasses import dataclass, field
 from typing import Any, Callable
+
+from aiohttp import web
 
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
-from mockserver.core.http import Endpoint
+from mockserver.core.http import Endpoint, Reply, json_response
 from mockserver.core.world import Pools
 from mockserver.scenario import Scenario
+from mockserver.settings import ALL_PROVIDERS
 
 
 @dataclass(frozen=True)
@@ -23,14 +27,36 @@ class ProviderContext:
     anchor_ms: int  # the instant the world is built around ("now" at start or reset)
 
 
+def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:
+    return json_response(reply.body, reply.status, reply.headers)
+
+
+def _no_state() -> dict[str, Any]:
+    return {}
+
+
+def _refuse_state(state: dict[str, Any]) -> None:
+    if state:
+        raise ValueError("this provider keeps no mutable state")
+
+
 @dataclass
 class ProviderRuntime:
-    """A built provider: its endpoints, its error renderer, and how to rebuild its world."""
+    """A built provider: endpoints, error body, wire format, and its mutable state.
+
+    `respond` turns a handler's `Reply` into bytes on the wire (App.net, for one,
+    supports JSONP and pretty printing). `export_state`/`import_state` carry
+    everything the API changed (the overlay), as JSON-safe data, for snapshots;
+    `rebuild` makes a fresh world for a reset or a new seed.
+    """
 
     name: str
     endpoints: tuple[Endpoint, ...]
     render_error: Callable[[ApiError], Any]
     rebuild: Callable[[ProviderContext], None]
+    respond: Callable[[web.Request, Reply], web.StreamResponse] = _default_respond
+    export_state: Callable[[], dict[str, Any]] = field(default=_no_state)
+    import_state: Callable[[dict[str, Any]], None] = field(default=_refuse_state)
 
 
 @dataclass(frozen=True)
@@ -41,7 +67,15 @@ class ProviderSpec:
 
 
 def registry() -> dict[str, ProviderSpec]:
-    """Providers that are implemented, by name."""
-    from mockserver.providers import outx
-
-    return {spec.name: spec for spec in (outx.SPEC,)}
+    """The providers whose package exists, by name, in the order of ALL_PROVIDERS."""
+    found: dict[str, ProviderSpec] = {}
+    for name in ALL_PROVIDERS:
+        module_name = f"{__name__}.{name}"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise  # a real import error inside an existing provider
+            continue
+        found[name] = module.SPEC
+    return found
