@@ -7,13 +7,14 @@ from aiohttp import web
 from mockserver.admin import create_admin_app
 from mockserver.core.clock import Clock
 from mockserver.core.http import Handler, StrictMode, json_response, mount
+from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.core.world import pools_for
 from mockserver.paths import data_dir
 from mockserver.providers import ProviderContext, registry
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
-from mockserver.state import CLOCK, PROVIDERS, SCENARIO, SCHEMAS, SETTINGS, STRICT
+from mockserver.state import CLOCK, PROVIDERS, SCENARIO, SCHEDULER, SCHEMAS, SETTINGS, STRICT
 
 
 class UnknownProvider(ValueError):
@@ -43,11 +44,14 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
             f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available)})"
         )
     clock = Clock(settings.freeze_at_ms)
-    context = ProviderContext(settings.seed, clock, pools_for(settings.seed), scenario, clock.now_ms())
+    scheduler = Scheduler(clock)
+    context = ProviderContext(settings.seed, clock, pools_for(settings.seed), scenario, clock.now_ms(), scheduler)
     strict = StrictMode(schemas) if settings.strict else None
 
     app = web.Application(middlewares=[json_for_unrouted])
     app[SETTINGS], app[SCENARIO], app[CLOCK], app[SCHEMAS] = settings, scenario, clock, schemas
+    app[SCHEDULER] = scheduler
+    app.cleanup_ctx.append(scheduler.lifecycle)
     if strict is not None:
         app[STRICT] = strict
     app[PROVIDERS] = {}

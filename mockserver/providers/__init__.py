@@ -11,6 +11,7 @@ from aiohttp import web
 from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import Endpoint, Reply, json_response
+from mockserver.core.scheduler import Scheduler
 from mockserver.core.world import Pools
 from mockserver.scenario import Scenario
 from mockserver.settings import ALL_PROVIDERS
@@ -25,6 +26,7 @@ class ProviderContext:
     pools: Pools
     scenario: Scenario
     anchor_ms: int  # the instant the world is built around ("now" at start or reset)
+    scheduler: Scheduler  # clock-driven work (callback deliveries, retries)
 
 
 def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:
