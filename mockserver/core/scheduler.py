@@ -9,6 +9,7 @@ five-minute retry schedule plays out in milliseconds, in a fixed order.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import logging
@@ -63,9 +64,9 @@ class Scheduler:
     async def lifecycle(self, _app: object) -> AsyncIterator[None]:
         """For `app.cleanup_ctx`: run the loop while the app is up."""
         task = asyncio.create_task(self.run_forever(), name="mockserver-scheduler")
-        yield
-        task.cancel()
         try:
-            await task
-        except asyncio.CancelledError:
-            pass
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

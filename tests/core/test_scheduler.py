@@ -34,9 +34,8 @@ async def test_work_scheduled_by_work_runs_in_the_same_pass_when_due() -> None:
 
     async def retry() -> None:
         ran.append(clock.now_ms())
-        if len(ran) < 3:
-            scheduler.call_at(clock.now_ms(), retry)
-        scheduler.call_at(clock.now_ms() + 60_000, retry) if len(ran) == 3 else None
+        due_in = 0 if len(ran) < 3 else 60_000
+        scheduler.call_at(clock.now_ms() + due_in, retry)
 
     scheduler.call_at(0, retry)
     await scheduler.run_due()
