@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from aiohttp import web
 
 from mockserver.admin import create_admin_app
 from mockserver.core.clock import Clock
 from mockserver.core.http import Handler, StrictMode, json_response, mount
+from mockserver.core.faults import FaultBook
+from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
-from mockserver.core.world import pools_for
 from mockserver.paths import data_dir
-from mockserver.providers import ProviderContext, registry
+from mockserver.providers import ProviderRuntime, available_providers, provider_spec
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
-from mockserver.state import CLOCK, PROVIDERS, SCENARIO, SCHEDULER, SCHEMAS, SETTINGS, STRICT
+from mockserver.state import (
+    CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD, CurrentWorld,
+)
+from mockserver.traffic import traffic_middleware
+from mockserver.worlds import make_context
 
 
 class UnknownProvider(ValueError):
@@ -33,31 +40,47 @@ async def json_for_unrouted(request: web.Request, handler: Handler) -> web.Strea
         return json_response({"error": f"No route for {request.method} {request.path}"}, 404)
 
 
+def _provider_lookup(by_path: dict[str, str]) -> Callable[[web.Request], str | None]:
+    """Which provider a request is for, from the route template it matched."""
+
+    def provider_of(request: web.Request) -> str | None:
+        resource = request.match_info.route.resource
+        return by_path.get(resource.canonical) if resource is not None else None
+
+    return provider_of
+
+
 def create_app(settings: Settings, scenario: Scenario | None = None,
                schemas: SchemaStore | None = None) -> web.Application:
     schemas = schemas or SchemaStore(data_dir("schemas"))
     scenario = scenario or load_scenario(settings.scenario_path, schemas)
-    available = registry()
-    unknown = [name for name in settings.providers if name not in available]
+    specs = {name: provider_spec(name) for name in settings.providers}
+    unknown = [name for name, spec in specs.items() if spec is None]
     if unknown:
         raise UnknownProvider(
-            f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available)})"
+            f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available_providers())})"
         )
     clock = Clock(settings.freeze_at_ms)
-    scheduler = Scheduler(clock)
-    context = ProviderContext(settings.seed, clock, pools_for(settings.seed), scenario, clock.now_ms(), scheduler)
+    journal, faults = Journal(settings.journal_size), FaultBook(settings.seed)
     strict = StrictMode(schemas) if settings.strict else None
+    providers: dict[str, ProviderRuntime] = {}
+    provider_by_path: dict[str, str] = {}
 
-    app = web.Application(middlewares=[json_for_unrouted])
-    app[SETTINGS], app[SCENARIO], app[CLOCK], app[SCHEMAS] = settings, scenario, clock, schemas
-    app[SCHEDULER] = scheduler
-    app.cleanup_ctx.append(scheduler.lifecycle)
+    app = web.Application(middlewares=[
+        traffic_middleware(journal, faults, clock, _provider_lookup(provider_by_path)),
+        json_for_unrouted,
+    ])
+    app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
+    app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
     if strict is not None:
         app[STRICT] = strict
-    app[PROVIDERS] = {}
+    context = make_context(app, settings.seed, scenario, clock.now_ms())
+    app[WORLD] = CurrentWorld(context)
     for name in settings.providers:
-        runtime = available[name].build(context)
+        runtime = specs[name].build(context)  # type: ignore[union-attr]
         mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict)
-        app[PROVIDERS][name] = runtime
+        providers[name] = runtime
+        provider_by_path.update((endpoint.path, name) for endpoint in runtime.endpoints)
+    app.cleanup_ctx.append(app[SCHEDULER].lifecycle)
     app.add_subapp("/__admin", create_admin_app(settings.admin_token))
     return app

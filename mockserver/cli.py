@@ -16,7 +16,7 @@ from mockserver.app import UnknownProvider, create_app
 from mockserver.core.clock import parse_instant_ms
 from mockserver.scenario import ScenarioError
 from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
-from mockserver.state import SCENARIO as SCENARIO_KEY
+from mockserver.state import WORLD
 
 
 class CliError(Exception):
@@ -53,6 +53,12 @@ def _providers(text: str) -> tuple[str, ...]:
     return names
 
 
+def _journal_size(text: str) -> int:
+    if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"journal size must be an integer from 1 to 1000000, not {text!r}")
+    return int(text)
+
+
 def _instant(text: str) -> int:
     try:
         return parse_instant_ms(text)
@@ -79,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="require this bearer token on /__admin (then also reachable off loopback)")
     serve.add_argument("--freeze-at", type=_instant, default=None, metavar="INSTANT",
                        help="start with the clock frozen at this ISO 8601 instant")
+    serve.add_argument("--journal-size", type=_journal_size, default=_journal_size(env.get("journal_size", "1000")),
+                       help="how many requests the admin journal keeps (oldest fall out)")
     if "providers" in env:
         serve.set_defaults(providers=_providers(env["providers"]))
     if "freeze_at" in env:
@@ -87,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    from mockserver.providers import registry
+    from mockserver.providers import available_providers
 
     overrides: dict[str, object] = {}
     if args.scenario is not None:
@@ -96,10 +104,11 @@ def settings_from(args: argparse.Namespace) -> Settings:
         host=args.host,
         port=args.port,
         seed=args.seed,
-        providers=args.providers or tuple(registry()),
+        providers=args.providers or available_providers(),
         strict=args.strict,
         admin_token=args.admin_token or None,
         freeze_at_ms=args.freeze_at,
+        journal_size=args.journal_size,
         **overrides,  # type: ignore[arg-type]
     )
 
@@ -120,7 +129,7 @@ async def serve(settings: Settings) -> None:
     host, port = runner.addresses[0][:2]
     shown_host = f"[{host}]" if ":" in host else host
     print(f"mockserver {__version__} serving {', '.join(settings.providers)} on http://{shown_host}:{port} "
-          f"(seed {settings.seed}, scenario {app[SCENARIO_KEY].name}{', strict' if settings.strict else ''})",
+          f"(seed {settings.seed}, scenario {app[WORLD].context.scenario.name}{', strict' if settings.strict else ''})",
           flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

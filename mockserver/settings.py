@@ -21,10 +21,11 @@ class Settings:
     strict: bool = False
     admin_token: str | None = field(default=None, repr=False)
     freeze_at_ms: int | None = None
+    journal_size: int = 1000
 
 
 def env_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
     """The MOCKSERVER_* variables, which set defaults for the CLI flags."""
     env = os.environ if environ is None else environ
-    names = ("HOST", "PORT", "SEED", "SCENARIO", "PROVIDERS", "ADMIN_TOKEN", "FREEZE_AT")
+    names = ("HOST", "PORT", "SEED", "SCENARIO", "PROVIDERS", "ADMIN_TOKEN", "FREEZE_AT", "JOURNAL_SIZE")
     return {name.lower(): env[f"MOCKSERVER_{name}"] for name in names if f"MOCKSERVER_{name}" in env}

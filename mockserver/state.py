@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiohttp import web
 
 from mockserver.core.clock import Clock
+from mockserver.core.faults import FaultBook
 from mockserver.core.http import StrictMode
+from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
-from mockserver.providers import ProviderRuntime
-from mockserver.scenario import Scenario
+from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.settings import Settings
 
+
+@dataclass
+class CurrentWorld:
+    """What the worlds were last built from; a reset or a snapshot import replaces it.
+
+    A mutable holder, because an aiohttp application's own items are frozen
+    once it starts.
+    """
+
+    context: ProviderContext
+
+
 SETTINGS = web.AppKey("settings", Settings)
-SCENARIO = web.AppKey("scenario", Scenario)
 CLOCK = web.AppKey("clock", Clock)
 SCHEDULER = web.AppKey("scheduler", Scheduler)
 SCHEMAS = web.AppKey("schemas", SchemaStore)
 STRICT = web.AppKey("strict", StrictMode)  # present only in strict mode
 PROVIDERS = web.AppKey("providers", dict[str, ProviderRuntime])
+WORLD = web.AppKey("world", CurrentWorld)
+JOURNAL = web.AppKey("journal", Journal)
+FAULTS = web.AppKey("faults", FaultBook)

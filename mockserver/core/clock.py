@@ -105,6 +105,15 @@ class Clock:
         self._frozen_ms = None
         self._offset_ms = 0
 
+    def restore(self, state: ClockState) -> None:
+        """Put the clock back as a snapshot recorded it."""
+        if state.mode == "frozen":
+            self._frozen_ms, self._offset_ms = state.now_ms, 0
+        elif state.mode in ("offset", "system"):
+            self._frozen_ms, self._offset_ms = None, state.offset_ms
+        else:
+            raise ValueError(f"unknown clock mode {state.mode!r}")
+
     def state(self) -> ClockState:
         if self._frozen_ms is not None:
             mode = "frozen"

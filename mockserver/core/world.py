@@ -160,3 +160,39 @@ def _distinct(make: Callable[[], str], count: int) -> tuple[str, ...]:
 
 def pick(pool: Sequence[Any], value: int) -> Any:
     return pool[value % len(pool)]
+
+
+class Flags:
+    """Named switches of a world: scenario values plus run-time overrides.
+
+    The overrides are the overlay: they are what the admin API changed, what a
+    snapshot exports, and what a reset forgets.
+    """
+
+    def __init__(self, defaults: dict[str, bool]) -> None:
+        self._defaults = dict(defaults)
+        self._overrides: dict[str, bool] = {}
+
+    def __getitem__(self, name: str) -> bool:
+        return self._overrides.get(name, self._defaults[name])
+
+    def set(self, name: str, value: object) -> None:
+        if name not in self._defaults:
+            raise KeyError(name)
+        if not isinstance(value, bool):
+            raise TypeError(f"flag {name} takes true or false")
+        if value == self._defaults[name]:
+            self._overrides.pop(name, None)
+        else:
+            self._overrides[name] = value
+
+    def effective(self) -> dict[str, bool]:
+        return {name: self[name] for name in self._defaults}
+
+    def overrides(self) -> dict[str, bool]:
+        return dict(self._overrides)
+
+    def restore(self, overrides: dict[str, object]) -> None:
+        self._overrides.clear()
+        for name, value in overrides.items():
+            self.set(name, value)

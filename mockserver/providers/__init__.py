@@ -12,7 +12,7 @@ from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import Endpoint, Reply, json_response
 from mockserver.core.scheduler import Scheduler
-from mockserver.core.world import Pools
+from mockserver.core.world import Flags, Pools
 from mockserver.scenario import Scenario
 from mockserver.settings import ALL_PROVIDERS
 
@@ -59,6 +59,7 @@ class ProviderRuntime:
     respond: Callable[[web.Request, Reply], web.StreamResponse] = _default_respond
     export_state: Callable[[], dict[str, Any]] = field(default=_no_state)
     import_state: Callable[[dict[str, Any]], None] = field(default=_refuse_state)
+    flags: Callable[[], Flags | None] = field(default=lambda: None)  # switches the admin API may flip
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,19 @@ class ProviderSpec:
     build: Callable[[ProviderContext], ProviderRuntime]
 
 
-def registry() -> dict[str, ProviderSpec]:
-    """The providers whose package exists, by name, in the order of ALL_PROVIDERS."""
-    found: dict[str, ProviderSpec] = {}
-    for name in ALL_PROVIDERS:
-        module_name = f"{__name__}.{name}"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise  # a real import error inside an existing provider
-            continue
-        found[name] = module.SPEC
-    return found
+def provider_spec(name: str) -> ProviderSpec | None:
+    """The provider called `name`, or None when its package does not exist."""
+    module_name = f"{__name__}.{name}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name != module_name:
+            raise  # a real import error inside an existing provider
+        return None
+    spec: ProviderSpec = module.SPEC
+    return spec
+
+
+def available_providers() -> tuple[str, ...]:
+    """Every provider whose package exists, in the order of ALL_PROVIDERS."""
+    return tuple(name for name in ALL_PROVIDERS if provider_spec(name) is not None)

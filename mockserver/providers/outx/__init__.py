@@ -22,6 +22,9 @@ def build(context: ProviderContext) -> ProviderRuntime:
         endpoints=routes.endpoints(api),
         render_error=errors.render,
         rebuild=lambda fresh: api.replace_world(_world(fresh)),
+        export_state=lambda: api.world.export_state(),
+        import_state=lambda state: api.world.import_state(state),
+        flags=lambda: api.world.flags,
     )
 
 

@@ -10,7 +10,7 @@ from mockserver.core.clock import Clock
 from mockserver.core.http import Reply
 from mockserver.core.pagination import MAX_PAGE, PageRequest, parse_positive_int, total_pages
 from mockserver.providers.outx import errors
-from mockserver.providers.outx.world import INTERACTION_TYPES, OutxWorld, Selection, Team
+from mockserver.providers.outx.world import INTERACTION_TYPES, OutxWorld, Selection, Team, failure_flag
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
@@ -50,7 +50,7 @@ class OutxApi:
             raise errors.foreign_watchlist()
         selection = Selection(types=_interaction_types(query), actor_ids=_actor_ids(query))
         page = _page_request(query)
-        if watchlist.simulate_failure:
+        if self.world.flags[failure_flag(watchlist.id)]:
             raise errors.fetch_failed()
 
         now = self.clock.now_ms()

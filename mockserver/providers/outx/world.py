@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms, day_start_ms
-from mockserver.core.world import Pools, derive, derived_uuid, pick, slugify, stable_key, unit_float
+from mockserver.core.world import Flags, Pools, derive, derived_uuid, pick, slugify, stable_key, unit_float
 from mockserver.providers.outx.content import LANGUAGES, POST_TYPES, OutxContent
 
 PERIOD = 8192
@@ -102,7 +102,6 @@ class Watchlist:
         self.name: str = spec["name"]
         self.slug: str = spec.get("slug") or slugify(self.name)
         self.team_id = team_id
-        self.simulate_failure: bool = spec.get("simulate_failure", False)
         self.seed = seed
         self.key = stable_key(seed, "outx", "watchlist", self.id)
         self._content = content
@@ -286,16 +285,33 @@ class Team:
     watchlist_ids: tuple[str, ...]
 
 
+def failure_flag(watchlist_id: str) -> str:
+    return f"watchlist:{watchlist_id}:simulate_failure"
+
+
 class OutxWorld:
-    """Every OutX team and watchlist of a scenario, built for one seed and anchor time."""
+    """Every OutX team and watchlist of a scenario, built for one seed and anchor time.
+
+    Derived data never changes; what the API or the admin changes is the
+    overlay (for now the flags), which `export_state` carries.
+    """
 
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
                  content: OutxContent) -> None:
         self.teams: dict[str, Team] = {}
         self.watchlists: dict[str, Watchlist] = {}
         self.api_keys: list[tuple[str, str]] = []
+        defaults: dict[str, bool] = {}
         for team in section["teams"]:
             for spec in team["watchlists"]:
                 self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content)
+                defaults[failure_flag(spec["id"])] = spec.get("simulate_failure", False)
             self.teams[team["id"]] = Team(team["id"], team["name"], tuple(w["id"] for w in team["watchlists"]))
             self.api_keys.extend((key, team["id"]) for key in team["api_keys"])
+        self.flags = Flags(defaults)
+
+    def export_state(self) -> dict[str, Any]:
+        return {"flags": self.flags.overrides()}
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        self.flags.restore(state.get("flags", {}))

@@ -1,0 +1,168 @@
+"""/__admin health, scenario, reset, state snapshots and scenario flags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from mockserver import __version__
+from mockserver.admin.clock import clock_json
+from mockserver.admin.common import AdminError, bad_request, json_object, take_int
+from mockserver.core.clock import Clock, ClockState
+from mockserver.core.http import json_response
+from mockserver.scenario import ScenarioError, parse_scenario
+from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
+from mockserver.worlds import rebuild_worlds
+
+SNAPSHOT_FORMAT = "mockserver-state/1"
+
+
+async def health(request: web.Request) -> web.Response:
+    app = request.config_dict
+    journal = app[JOURNAL]
+    return json_response({
+        "status": "ok",
+        "version": __version__,
+        "providers": list(app[PROVIDERS]),
+        "seed": app[WORLD].context.seed,
+        "clock": clock_json(app[CLOCK]),
+        "journal": {"stored": len(journal), "capacity": journal.capacity, "dropped": journal.dropped},
+        "faults": len(app[FAULTS].rules()),
+        "scheduled": app[SCHEDULER].pending(),
+        "strict": {"enabled": STRICT in app, "violations": len(app[STRICT].failures) if STRICT in app else 0},
+    })
+
+
+async def scenario(request: web.Request) -> web.Response:
+    """The scenario the worlds were built from: credentials, ids and flags."""
+    context = request.config_dict[WORLD].context
+    return json_response({"seed": context.seed, "source": context.scenario.source,
+                          "scenario": context.scenario.document})
+
+
+def _scenario_from(body: dict[str, Any], request: web.Request, source: str):
+    if "scenario" not in body:
+        return request.config_dict[WORLD].context.scenario
+    try:
+        return parse_scenario(body["scenario"], source, request.config_dict[SCHEMAS])
+    except ScenarioError as error:
+        raise bad_request(str(error), "invalid_scenario") from None
+
+
+async def reset(request: web.Request) -> web.Response:
+    """Back to a fresh start: new worlds, clock as at start-up, empty journal and faults."""
+    app = request.config_dict
+    body = await json_object(request, optional=True)
+    unknown = sorted(set(body) - {"seed", "scenario"})
+    if unknown:
+        raise bad_request(f"unknown field(s): {', '.join(unknown)}; reset takes seed and scenario")
+    seed = take_int(body, "seed", low=0, high=2**63 - 1)
+    seed = app[WORLD].context.seed if seed is None else seed
+    loaded = _scenario_from(body, request, "reset request")
+    clock, start = app[CLOCK], app[SETTINGS].freeze_at_ms
+    clock.unfreeze()
+    if start is not None:
+        clock.freeze(start)
+    rebuild_worlds(app, seed, loaded, clock.now_ms())
+    app[JOURNAL].clear()
+    app[FAULTS].reset(seed)
+    return json_response({"reset": True, "seed": seed, "scenario": loaded.name, "clock": clock_json(clock)})
+
+
+def export_snapshot(app: Any) -> dict[str, Any]:
+    context = app[WORLD].context
+    clock = app[CLOCK].state()
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "seed": context.seed,
+        "anchor_ms": context.anchor_ms,
+        "scenario": context.scenario.document,
+        "clock": {"mode": clock.mode, "now_ms": clock.now_ms, "offset_ms": clock.offset_ms},
+        "providers": {name: runtime.export_state() for name, runtime in app[PROVIDERS].items()},
+    }
+
+
+def _clock_state(value: Any) -> ClockState:
+    try:
+        state = ClockState(mode=value["mode"], now_ms=int(value["now_ms"]), offset_ms=int(value["offset_ms"]))
+    except (TypeError, KeyError, ValueError):
+        raise bad_request("clock must be {mode, now_ms, offset_ms}") from None
+    if state.mode not in ("system", "offset", "frozen"):
+        raise bad_request("clock.mode must be system, offset or frozen")
+    return state
+
+
+def import_snapshot(app: Any, snapshot: dict[str, Any], loaded: Any) -> None:
+    providers = snapshot.get("providers", {})
+    seed, anchor_ms = snapshot.get("seed"), snapshot.get("anchor_ms")
+    if isinstance(seed, bool) or not isinstance(seed, int) or isinstance(anchor_ms, bool) or not isinstance(anchor_ms, int):
+        raise bad_request("seed and anchor_ms must be integers")
+    if not isinstance(providers, dict) or set(providers) - set(app[PROVIDERS]):
+        raise bad_request(f"providers must be an object keyed by running providers: {', '.join(app[PROVIDERS])}")
+    clock_state = _clock_state(snapshot.get("clock"))
+    rebuild_worlds(app, seed, loaded, anchor_ms)
+    app[CLOCK].restore(clock_state)
+    for name, runtime in app[PROVIDERS].items():
+        runtime.import_state(providers.get(name, {}))
+
+
+async def get_state(request: web.Request) -> web.Response:
+    return json_response(export_snapshot(request.config_dict))
+
+
+async def put_state(request: web.Request) -> web.Response:
+    """Replace the whole mutable state by a snapshot; on any error nothing changes."""
+    app = request.config_dict
+    snapshot = await json_object(request)
+    if snapshot.get("format") != SNAPSHOT_FORMAT:
+        raise bad_request(f'format must be "{SNAPSHOT_FORMAT}"')
+    loaded = _scenario_from(snapshot, request, "state snapshot")
+    before, loaded_before = export_snapshot(app), app[WORLD].context.scenario
+    try:
+        import_snapshot(app, snapshot, loaded)
+    except AdminError:
+        import_snapshot(app, before, loaded_before)
+        raise
+    except (ValueError, KeyError, TypeError) as error:
+        import_snapshot(app, before, loaded_before)
+        raise bad_request(f"the snapshot does not fit this server: {error}", "invalid_snapshot") from None
+    return json_response({"imported": True, "clock": clock_json(app[CLOCK])})
+
+
+def _flag_sets(app: Any) -> dict[str, Any]:
+    return {name: flags for name, runtime in app[PROVIDERS].items() if (flags := runtime.flags()) is not None}
+
+
+async def get_flags(request: web.Request) -> web.Response:
+    return json_response({name: flags.effective() for name, flags in _flag_sets(request.config_dict).items()})
+
+
+async def patch_flags(request: web.Request) -> web.Response:
+    """Flip scenario flags at run time: {"outx": {"watchlist:<id>:simulate_failure": true}}; all or nothing."""
+    body = await json_object(request)
+    sets = _flag_sets(request.config_dict)
+    changes = []
+    for provider, values in body.items():
+        if provider not in sets or not isinstance(values, dict):
+            raise bad_request(f"flags are grouped by provider: {', '.join(sets)}")
+        known = sets[provider].effective()
+        for name, value in values.items():
+            if name not in known:
+                raise AdminError(404, "flag_not_found", f"{provider} has no flag {name!r}")
+            if not isinstance(value, bool):
+                raise bad_request(f"flag {name} takes true or false")
+            changes.append((sets[provider], name, value))
+    for flags, name, value in changes:
+        flags.set(name, value)
+    return json_response({name: flags.effective() for name, flags in sets.items()})
+
+
+def add_routes(admin: web.Application) -> None:
+    admin.router.add_get("/health", health)
+    admin.router.add_get("/scenario", scenario)
+    admin.router.add_post("/reset", reset)
+    admin.router.add_get("/state", get_state)
+    admin.router.add_put("/state", put_state)
+    admin.router.add_get("/flags", get_flags)
+    admin.router.add_patch("/flags", patch_flags)

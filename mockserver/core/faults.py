@@ -1,0 +1,151 @@
+"""Fault rules: make matching requests slow, fail, drop, or arrive broken.
+
+A rule matches by provider, method and path glob, fires with a probability
+(drawn from a seeded generator, so a run can be repeated), and expires after
+`count` firings when a count is given.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import random
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Mapping
+
+
+class FaultKind(str, Enum):
+    LATENCY = "latency"  # only delay, then answer normally
+    STATUS = "status"  # answer this status and body instead
+    DROP = "drop"  # close the connection without an answer
+    MALFORMED = "malformed"  # 200-looking answer whose JSON does not parse
+    TRUNCATE = "truncate"  # the real answer, cut off halfway (Content-Length promises more)
+
+
+class FaultRuleError(ValueError):
+    """A rule definition that cannot be used; the message says what to fix."""
+
+
+@dataclass
+class FaultRule:
+    id: str
+    kind: FaultKind
+    provider: str | None = None
+    method: str | None = None
+    path: str | None = None
+    probability: float = 1.0
+    count: int | None = None  # firings left; None = unlimited
+    latency_ms: int = 0
+    status: int = 500
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    fired: int = 0
+
+    def matches(self, provider: str | None, method: str, path: str) -> bool:
+        return (
+            (self.provider is None or self.provider == provider)
+            and (self.method is None or self.method == method)
+            and (self.path is None or fnmatch.fnmatchcase(path, self.path))
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "kind": self.kind.value, "provider": self.provider, "method": self.method,
+            "path": self.path, "probability": self.probability, "remaining": self.count,
+            "latency_ms": self.latency_ms, "status": self.status, "body": self.body,
+            "headers": self.headers, "fired": self.fired,
+        }
+
+
+_FIELDS = {"kind", "provider", "method", "path", "probability", "count", "latency_ms", "status", "body", "headers"}
+
+
+def parse_rule(rule_id: str, spec: Mapping[str, Any]) -> FaultRule:
+    """Build a rule from admin JSON, refusing anything ambiguous."""
+    if not isinstance(spec, Mapping):
+        raise FaultRuleError("a fault rule is a JSON object")
+    unknown = sorted(set(spec) - _FIELDS)
+    if unknown:
+        raise FaultRuleError(f"unknown field(s): {', '.join(unknown)}; allowed: {', '.join(sorted(_FIELDS))}")
+    try:
+        kind = FaultKind(spec.get("kind"))
+    except ValueError:
+        raise FaultRuleError(f"kind must be one of: {', '.join(k.value for k in FaultKind)}") from None
+    rule = FaultRule(id=rule_id, kind=kind)
+    for name in ("provider", "method", "path"):
+        value = spec.get(name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise FaultRuleError(f"{name} must be a non-empty string")
+        setattr(rule, name, value.upper() if name == "method" and value else value)
+    probability = spec.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 < probability <= 1:
+        raise FaultRuleError("probability must be a number in (0, 1]")
+    rule.probability = float(probability)
+    count = spec.get("count")
+    if count is not None and (isinstance(count, bool) or not isinstance(count, int) or count < 1):
+        raise FaultRuleError("count must be a positive integer")
+    rule.count = count
+    latency = spec.get("latency_ms", 0)
+    if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 600_000:
+        raise FaultRuleError("latency_ms must be an integer between 0 and 600000")
+    if kind is FaultKind.LATENCY and latency == 0:
+        raise FaultRuleError("a latency rule needs latency_ms > 0")
+    rule.latency_ms = latency
+    status = spec.get("status", 500)
+    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
+        raise FaultRuleError("status must be an HTTP status between 100 and 599")
+    rule.status = status
+    rule.body = spec.get("body")
+    headers = spec.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
+        raise FaultRuleError("headers must be an object of strings")
+    rule.headers = dict(headers)
+    return rule
+
+
+class FaultBook:
+    """The active rules, first match wins."""
+
+    def __init__(self, seed: int) -> None:
+        self._rules: dict[str, FaultRule] = {}
+        self._ids = itertools.count(1)
+        self._random = random.Random(seed)
+
+    def add(self, spec: Mapping[str, Any]) -> FaultRule:
+        rule = parse_rule(f"fault-{next(self._ids)}", spec)
+        self._rules[rule.id] = rule
+        return rule
+
+    def remove(self, rule_id: str) -> bool:
+        return self._rules.pop(rule_id, None) is not None
+
+    def clear(self) -> None:
+        self._rules.clear()
+
+    def reset(self, seed: int) -> None:
+        """No rules, and the probability draws start over as on a fresh server."""
+        self._rules.clear()
+        self._ids = itertools.count(1)
+        self._random = random.Random(seed)
+
+    def rules(self) -> list[FaultRule]:
+        return list(self._rules.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def pick(self, provider: str | None, method: str, path: str) -> FaultRule | None:
+        """The rule that fires for this request, if any; spends one of its firings."""
+        for rule in self._rules.values():
+            if not rule.matches(provider, method, path):
+                continue
+            if rule.probability < 1 and self._random.random() >= rule.probability:
+                continue
+            rule.fired += 1
+            if rule.count is not None:
+                rule.count -= 1
+                if rule.count == 0:
+                    del self._rules[rule.id]
+            return rule
+        return None

@@ -1,0 +1,138 @@
+"""A bounded journal of the requests the mock received, with query and verify.
+
+The journal is a ring: once full, the oldest entries fall out and are
+counted, so a long-running mock never grows without bound (an unbounded
+request log is a classic cause of out-of-memory reports in HTTP mocks).
+Credentials are redacted before an entry is stored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections import deque
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping
+
+REDACTED = "[redacted]"
+SENSITIVE_NAMES = frozenset({
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-api-secret",
+    "api_key", "api_secret", "apikey", "access_token", "refresh_token", "client_secret", "password",
+    "secret", "token", "key",
+})
+MAX_BODY_CHARS = 64 * 1024
+
+
+def is_sensitive(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in SENSITIVE_NAMES or lowered.replace("-", "_") in SENSITIVE_NAMES
+
+
+def redact_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Multi-valued mapping (headers, query) with credentials blanked out."""
+    redacted: dict[str, list[str]] = {}
+    for name, value in pairs:
+        # str(): header names arrive as case-insensitive `istr`, a str subclass
+        # that JSON encoders refuse as an object key.
+        redacted.setdefault(str(name), []).append(REDACTED if is_sensitive(name) else value)
+    return redacted
+
+
+def redact_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: REDACTED if is_sensitive(k) else redact_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact_json(item) for item in value]
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    seq: int
+    at_ms: int
+    provider: str | None
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, list[str]]
+    body: Any  # parsed JSON when the body was JSON, else text (truncated), else None
+    status: int | None  # None when a fault dropped the connection
+    fault: str | None = None  # id of the fault rule that shaped the answer
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    """Which entries a query or a verification is about; None matches anything."""
+
+    provider: str | None = None
+    method: str | None = None
+    path: str | None = None  # exact path or a glob such as /linkedin-agent/*
+    status: int | None = None
+    since_ms: int | None = None
+    until_ms: int | None = None
+    query: Mapping[str, str] | None = None  # each named parameter must have this value
+    body: Any = None  # the JSON body must equal this
+    body_includes: Any = None  # the JSON body must contain this (recursive subset)
+    has_body: bool = field(default=False)  # True when `body` was given (it may be null)
+
+    def matches(self, entry: JournalEntry) -> bool:
+        if self.provider is not None and entry.provider != self.provider:
+            return False
+        if self.method is not None and entry.method != self.method.upper():
+            return False
+        if self.path is not None and not fnmatch.fnmatchcase(entry.path, self.path):
+            return False
+        if self.status is not None and entry.status != self.status:
+            return False
+        if self.since_ms is not None and entry.at_ms < self.since_ms:
+            return False
+        if self.until_ms is not None and entry.at_ms > self.until_ms:
+            return False
+        if self.query and any(value not in entry.query.get(name, []) for name, value in self.query.items()):
+            return False
+        if self.has_body and entry.body != self.body:
+            return False
+        return self.body_includes is None or contains(entry.body, self.body_includes)
+
+
+def contains(whole: Any, part: Any) -> bool:
+    """Whether `part` is a recursive subset of `whole` (dict keys and list items)."""
+    if isinstance(part, dict):
+        return isinstance(whole, dict) and all(k in whole and contains(whole[k], v) for k, v in part.items())
+    if isinstance(part, list):
+        return isinstance(whole, list) and all(any(contains(w, p) for w in whole) for p in part)
+    return whole == part
+
+
+class Journal:
+    def __init__(self, capacity: int) -> None:
+        if capacity < 1:
+            raise ValueError("the journal needs room for at least one entry")
+        self.capacity = capacity
+        self._entries: deque[JournalEntry] = deque(maxlen=capacity)
+        self._next_seq = 1
+        self.dropped = 0  # entries that fell out of the ring
+
+    def record(self, **fields: Any) -> JournalEntry:
+        entry = JournalEntry(seq=self._next_seq, **fields)
+        self._next_seq += 1
+        if len(self._entries) == self.capacity:
+            self.dropped += 1
+        self._entries.append(entry)
+        return entry
+
+    def entries(self, where: EntryFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
+        found = [e for e in self._entries if where is None or where.matches(e)]
+        return found[-limit:] if limit else found
+
+    def count(self, where: EntryFilter) -> int:
+        return sum(1 for entry in self._entries if where.matches(entry))
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self.dropped = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)

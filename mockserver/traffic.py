@@ -1,0 +1,98 @@
+"""Middleware that journals provider traffic and applies fault rules.
+
+Admin calls are neither journaled nor faulted. With no fault rules the fault
+step costs one truthiness check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, Callable
+
+import orjson
+from aiohttp import web
+
+from mockserver.core.clock import Clock
+from mockserver.core.faults import FaultBook, FaultKind, FaultRule
+from mockserver.core.http import Handler, json_response
+from mockserver.core.journal import MAX_BODY_CHARS, Journal, redact_json, redact_pairs
+
+ADMIN_PREFIX = "/__admin"
+MALFORMED_BODY = b'{"data": [{"id": "'
+
+
+async def _journal_body(request: web.Request) -> Any:
+    if not request.body_exists:
+        return None
+    try:
+        raw = await request.read()
+    except web.HTTPException:
+        return None  # too large: the handler answers 413 itself
+    if not raw:
+        return None
+    if "json" in request.content_type:
+        try:
+            return redact_json(orjson.loads(raw))
+        except orjson.JSONDecodeError:
+            pass
+    return raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
+
+
+def _fault_response(rule: FaultRule) -> web.Response:
+    body = rule.body if rule.body is not None else {"error": f"fault injected by {rule.id}"}
+    if isinstance(body, str):
+        headers = {"Content-Type": "text/plain; charset=utf-8", **rule.headers}
+        return web.Response(text=body, status=rule.status, headers=headers)
+    return json_response(body, rule.status, rule.headers)
+
+
+async def _truncated(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """Send half of the real body while promising all of it, then cut the connection."""
+    body = response.body if isinstance(response, web.Response) and isinstance(response.body, bytes) else b""
+    cut = web.StreamResponse(status=response.status, headers=response.headers)
+    cut.content_length = len(body)
+    await cut.prepare(request)
+    await cut.write(body[: len(body) // 2])
+    if request.transport is not None:
+        request.transport.abort()
+    return cut
+
+
+def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
+                       provider_of: Callable[[web.Request], str | None]) -> Any:
+    @web.middleware
+    async def traffic(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(ADMIN_PREFIX):
+            return await handler(request)
+        provider = provider_of(request)
+        body = await _journal_body(request)
+        rule = faults.pick(provider, request.method, request.path) if faults else None
+        status: int | None = None
+        try:
+            if rule is not None and rule.latency_ms:
+                await asyncio.sleep(rule.latency_ms / 1000)
+            if rule is None or rule.kind is FaultKind.LATENCY:
+                response = await handler(request)
+            elif rule.kind is FaultKind.STATUS:
+                response = _fault_response(rule)
+            elif rule.kind is FaultKind.MALFORMED:
+                response = web.Response(body=MALFORMED_BODY, content_type="application/json")
+            elif rule.kind is FaultKind.TRUNCATE:
+                response = await _truncated(request, await handler(request))
+            else:  # DROP
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=204)  # never reaches the client
+            status = response.status
+            return response
+        except web.HTTPException as error:
+            status = error.status
+            raise
+        finally:
+            journal.record(
+                at_ms=clock.now_ms(), provider=provider, method=request.method, path=request.path,
+                query=redact_pairs(request.query.items()), headers=redact_pairs(request.headers.items()),
+                body=body, status=status, fault=rule.id if rule else None,
+            )
+
+    return traffic

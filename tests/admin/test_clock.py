@@ -1,0 +1,76 @@
+"""/__admin/clock through HTTP."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient
+
+from mockserver.state import SCHEDULER
+from tests.conftest import DOCS_WATCHLIST, FROZEN_AT_MS, OUTX_KEY
+
+
+async def test_read_freeze_advance_unfreeze(client: TestClient) -> None:
+    body = await (await client.get("/__admin/clock")).json()
+    assert body == {"mode": "frozen", "now": "2024-01-16T10:40:00.000Z", "now_ms": FROZEN_AT_MS, "offset_ms": 0}
+
+    body = await (await client.post("/__admin/clock/advance", json={"by": "90s"})).json()
+    assert body["now_ms"] == FROZEN_AT_MS + 90_000 and body["ran"] == 0
+    body = await (await client.post("/__admin/clock/advance", json={"by": "PT1H"})).json()
+    assert body["now_ms"] == FROZEN_AT_MS + 90_000 + 3_600_000
+    body = await (await client.post("/__admin/clock/advance", json={"by": 500})).json()
+    assert body["now_ms"] == FROZEN_AT_MS + 90_000 + 3_600_000 + 500
+
+    body = await (await client.post("/__admin/clock/freeze", json={"at": "2025-03-01T00:00:00Z"})).json()
+    assert body["now"] == "2025-03-01T00:00:00.000Z" and body["mode"] == "frozen"
+    body = await (await client.post("/__admin/clock/freeze", json={"at_ms": 1_700_000_000_000})).json()
+    assert body["now_ms"] == 1_700_000_000_000
+
+    body = await (await client.post("/__admin/clock/unfreeze")).json()
+    assert body["mode"] == "system" and abs(body["now_ms"] - FROZEN_AT_MS) > 86_400_000
+    body = await (await client.post("/__admin/clock/advance", json={"by": "1d"})).json()
+    assert body["mode"] == "offset" and body["offset_ms"] == 86_400_000
+
+    body = await (await client.post("/__admin/clock/freeze")).json()
+    assert body["mode"] == "frozen"
+
+
+async def test_everything_time_based_reads_the_admin_clock(client: TestClient) -> None:
+    await client.post("/__admin/clock/freeze", json={"at": "2024-01-20T12:00:00Z"})
+    response = await client.get("/api-interactions", params={"watchlist_id": DOCS_WATCHLIST},
+                                headers={"x-api-key": OUTX_KEY})
+    graph = (await response.json())["graph_data"]
+    assert graph[-1]["posted_at"] == "2024-01-20"
+
+
+async def test_moving_the_clock_runs_due_work(client: TestClient) -> None:
+    ran: list[int] = []
+
+    async def job() -> None:
+        ran.append(1)
+
+    client.app[SCHEDULER].call_at(FROZEN_AT_MS + 5_000, job)
+    body = await (await client.post("/__admin/clock/advance", json={"by": "4s"})).json()
+    assert body["ran"] == 0 and ran == []
+    body = await (await client.post("/__admin/clock/advance", json={"by": "1s"})).json()
+    assert body["ran"] == 1 and ran == [1]
+
+
+async def test_bad_clock_requests(client: TestClient) -> None:
+    cases = [
+        ("/__admin/clock/advance", {"by": "soon"}, "not a duration"),
+        ("/__admin/clock/advance", {"by": -5}, "only moves forward"),
+        ("/__admin/clock/advance", {}, "by must be a duration"),
+        ("/__admin/clock/advance", {"by": True}, "by must be a duration"),
+        ("/__admin/clock/freeze", {"at": "tomorrow"}, "not an ISO 8601 instant"),
+        ("/__admin/clock/freeze", {"at": 5}, "at must be an ISO 8601 instant"),
+        ("/__admin/clock/freeze", {"at_ms": "5"}, "at_ms must be an integer"),
+    ]
+    for path, payload, message in cases:
+        response = await client.post(path, json=payload)
+        assert response.status == 400, path
+        body = await response.json()
+        assert body["error"] == "invalid_request" and message in body["message"]
+    response = await client.post("/__admin/clock/advance", data=b"{nope", headers={"Content-Type": "application/json"})
+    assert response.status == 400 and "not valid JSON" in (await response.json())["message"]
+    response = await client.post("/__admin/clock/advance", json=[1, 2])
+    assert (await response.json())["message"] == "the body must be a JSON object"
+    assert (await (await client.get("/__admin/clock")).json())["now_ms"] == FROZEN_AT_MS  # nothing moved
