@@ -36,9 +36,19 @@ async def health(request: web.Request) -> web.Response:
 
 async def scenario(request: web.Request) -> web.Response:
     """The scenario the worlds were built from: credentials, ids and flags."""
-    context = request.config_dict[WORLD].context
-    return json_response({"seed": context.seed, "source": context.scenario.source,
-                          "scenario": context.scenario.document})
+    app = request.config_dict
+    context = app[WORLD].context
+    return json_response({
+        "seed": context.seed, "source": context.scenario.source, "scenario": context.scenario.document,
+        "credentials": {name: runtime.credentials() for name, runtime in app[PROVIDERS].items()},
+    })
+
+
+async def strict_violations(request: web.Request) -> web.Response:
+    """Responses that broke their own schema since the start or the last reset."""
+    app = request.config_dict
+    failures = app[STRICT].failures if STRICT in app else []
+    return json_response({"enabled": STRICT in app, "violations": [failure.describe() for failure in failures]})
 
 
 def _scenario_from(body: dict[str, Any], request: web.Request, source: str):
@@ -67,6 +77,8 @@ async def reset(request: web.Request) -> web.Response:
     rebuild_worlds(app, seed, loaded, clock.now_ms())
     app[JOURNAL].clear()
     app[FAULTS].reset(seed)
+    if STRICT in app:
+        app[STRICT].failures.clear()
     return json_response({"reset": True, "seed": seed, "scenario": loaded.name, "clock": clock_json(clock)})
 
 
@@ -161,6 +173,7 @@ async def patch_flags(request: web.Request) -> web.Response:
 def add_routes(admin: web.Application) -> None:
     admin.router.add_get("/health", health)
     admin.router.add_get("/scenario", scenario)
+    admin.router.add_get("/strict", strict_violations)
     admin.router.add_post("/reset", reset)
     admin.router.add_get("/state", get_state)
     admin.router.add_put("/state", put_state)

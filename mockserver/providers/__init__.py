@@ -60,6 +60,7 @@ class ProviderRuntime:
     export_state: Callable[[], dict[str, Any]] = field(default=_no_state)
     import_state: Callable[[dict[str, Any]], None] = field(default=_refuse_state)
     flags: Callable[[], Flags | None] = field(default=lambda: None)  # switches the admin API may flip
+    credentials: Callable[[], dict[str, Any]] = field(default=_no_state)  # the defaults a test client needs
 
 
 @dataclass(frozen=True)

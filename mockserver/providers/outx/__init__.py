@@ -25,6 +25,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         export_state=lambda: api.world.export_state(),
         import_state=lambda state: api.world.import_state(state),
         flags=lambda: api.world.flags,
+        credentials=lambda: api.world.default_credentials(),
     )
 
 

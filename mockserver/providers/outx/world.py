@@ -310,6 +310,12 @@ class OutxWorld:
             self.api_keys.extend((key, team["id"]) for key in team["api_keys"])
         self.flags = Flags(defaults)
 
+    def default_credentials(self) -> dict[str, Any]:
+        """The first team's first key and watchlist: what the docs' examples use."""
+        key, team_id = self.api_keys[0]
+        return {"header": "x-api-key", "api_key": key, "team_id": team_id,
+                "watchlist_id": self.teams[team_id].watchlist_ids[0] if self.teams[team_id].watchlist_ids else None}
+
     def export_state(self) -> dict[str, Any]:
         return {"flags": self.flags.overrides()}
 

@@ -1,0 +1,123 @@
+"""pytest fixtures that run the mock in-process (registered through `pytest11`).
+
+- `mock_server`: a clean server for each test (one server per session, reset
+  before every test, so it costs a reset rather than a start-up).
+- `mock_server_session`: the shared server itself, never reset for you.
+- `mock_server_factory`: start servers with your own seed, scenario, clock.
+
+Options (command line or ini): `--mockserver-seed`, `--mockserver-scenario`,
+`--mockserver-freeze-at` (ISO instant, "now" (default) or "off"),
+`--mockserver-providers`, and `--mockserver-url` to drive an already running
+server instead.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from mockserver.core.clock import Clock, parse_instant_ms
+from mockserver.settings import Settings
+from mockserver.testing import MockServer, ThreadedMockServer
+
+_OPTIONS = {
+    "seed": "world seed for the mock_server fixtures (default 1)",
+    "scenario": "scenario JSON file for the mock_server fixtures",
+    "freeze_at": 'clock for the mock_server fixtures: an ISO instant, "now" (default) or "off"',
+    "providers": "comma-separated providers for the mock_server fixtures (default: all available)",
+    "url": "use the mock already running at this URL instead of starting one",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mockserver")
+    for name, help_text in _OPTIONS.items():
+        group.addoption(f"--mockserver-{name.replace('_', '-')}", dest=f"mockserver_{name}", help=help_text)
+        parser.addini(f"mockserver_{name}", help_text)
+
+
+def _option(config: pytest.Config, name: str) -> str | None:
+    value = config.getoption(f"mockserver_{name}") or config.getini(f"mockserver_{name}")
+    return str(value) if value else None
+
+
+def _freeze_ms(value: str | int | None) -> int | None:
+    if value is None or value == "now":
+        return Clock().now_ms()
+    if value == "off":
+        return None
+    return value if isinstance(value, int) else parse_instant_ms(value)
+
+
+ServerFactory = Callable[..., MockServer]
+
+
+def _start(servers: list[ThreadedMockServer], tmp: Path, *, seed: int = 1,
+           scenario: str | Path | dict[str, Any] | None = None, freeze_at: str | int | None = "now",
+           providers: tuple[str, ...] | None = None, strict: bool = True,
+           admin_token: str | None = None, journal_size: int = 1000) -> MockServer:
+    from mockserver.providers import available_providers
+
+    settings: dict[str, Any] = {}
+    if isinstance(scenario, dict):
+        path = tmp / f"scenario-{len(servers)}.json"
+        path.write_text(json.dumps(scenario))
+        settings["scenario_path"] = path
+    elif scenario is not None:
+        settings["scenario_path"] = Path(scenario)
+    server = ThreadedMockServer(Settings(
+        host="127.0.0.1", port=0, seed=seed, providers=providers or available_providers(), strict=strict,
+        admin_token=admin_token, freeze_at_ms=_freeze_ms(freeze_at), journal_size=journal_size, **settings,
+    )).start()
+    servers.append(server)
+    return MockServer(server.url, admin_token)
+
+
+def _check_strict(server: MockServer) -> None:
+    """Like pytest-httpserver's check(): a broken response fails the test that caused it."""
+    problems = server.strict_violations()
+    if problems:
+        pytest.fail("the mock sent responses that break its own schemas:\n" + "\n".join(problems))
+
+
+@pytest.fixture(scope="session")
+def mock_server_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
+    url = _option(pytestconfig, "url")
+    if url:
+        yield MockServer(url)
+        return
+    servers: list[ThreadedMockServer] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        seed, providers = _option(pytestconfig, "seed"), _option(pytestconfig, "providers")
+        try:
+            yield _start(servers, Path(tmp), seed=int(seed) if seed else 1,
+                         scenario=_option(pytestconfig, "scenario"),
+                         freeze_at=_option(pytestconfig, "freeze_at") or "now",
+                         providers=tuple(p.strip() for p in providers.split(",")) if providers else None)
+        finally:
+            for server in servers:
+                server.stop()
+
+
+@pytest.fixture
+def mock_server(mock_server_session: MockServer) -> Iterator[MockServer]:
+    mock_server_session.reset()
+    yield mock_server_session
+    _check_strict(mock_server_session)
+
+
+@pytest.fixture
+def mock_server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
+    """`mock_server_factory(seed=7, scenario={...} or path, freeze_at="2024-01-16T10:40:00Z", ...)`."""
+    servers: list[ThreadedMockServer] = []
+
+    def make(**options: Any) -> MockServer:
+        return _start(servers, tmp_path, **options)
+
+    yield make
+    for server in reversed(servers):
+        server.stop()

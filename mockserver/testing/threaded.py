@@ -1,0 +1,80 @@
+"""The mock's aiohttp app on its own event loop in a background thread.
+
+A thread (rather than the test's event loop) lets sync tests use any plain
+HTTP client, and async tests on any loop, against the same server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from aiohttp import web
+
+from mockserver.app import create_app
+from mockserver.settings import Settings
+
+
+class ThreadedMockServer:
+    def __init__(self, settings: Settings, startup_timeout_s: float = 30.0) -> None:
+        self.settings = settings
+        self.startup_timeout_s = startup_timeout_s
+        self.app: web.Application | None = None
+        self.port: int | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._runner: web.AppRunner | None = None
+        self._ready = threading.Event()
+        self._failure: BaseException | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("the server is not running")
+        return f"http://{self.settings.host}:{self.port}"
+
+    def start(self) -> "ThreadedMockServer":
+        self._thread = threading.Thread(target=self._run, name="mockserver", daemon=True)
+        self._thread.start()
+        if not self._ready.wait(self.startup_timeout_s):
+            raise RuntimeError("the mock server did not start in time")
+        if self._failure is not None:
+            self._thread.join()
+            raise self._failure
+        return self
+
+    def _run(self) -> None:
+        loop = asyncio.new_event_loop()
+        self._loop = loop
+        try:
+            loop.run_until_complete(self._start())
+        except BaseException as error:  # handed to start() in the calling thread
+            self._failure = error
+            self._ready.set()
+            loop.close()
+            return
+        self._ready.set()
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
+            loop.close()
+
+    async def _start(self) -> None:
+        self.app = create_app(self.settings)
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.settings.host, self.settings.port).start()
+        self.port = self._runner.addresses[0][1]
+
+    def stop(self) -> None:
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            return
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(timeout=30)
+
+    def __enter__(self) -> "ThreadedMockServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

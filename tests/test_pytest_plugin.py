@@ -1,0 +1,136 @@
+"""The pytest plugin as users meet it: fixtures, handle, options."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from mockserver.paths import default_scenario_path
+from mockserver.pytest_plugin import _check_strict
+from mockserver.testing import MockServer, MockServerError
+
+pytest_plugins = ["pytester"]
+
+DOCS_PATH = "/api-interactions?watchlist_id=550e8400-e29b-41d4-a716-446655440000"
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def get(server: MockServer, path: str = DOCS_PATH, key: str = "YOUR_API_KEY") -> tuple[int, dict]:
+    request = urllib.request.Request(server.url + path, headers={"x-api-key": key})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_sync_use_with_a_plain_http_client(mock_server: MockServer) -> None:
+    status, body = get(mock_server)
+    assert status == 200 and len(body["data"]) == 10
+    assert mock_server.credentials["outx"]["api_key"] == "YOUR_API_KEY"
+    assert mock_server.base_url("outx") == mock_server.url and "outx" in mock_server.urls
+    mock_server.journal.verify(count=1, path="/api-interactions", status=200)
+    assert mock_server.journal.count(path="/api-interactions") == 1
+    with pytest.raises(MockServerError, match="found 1"):
+        mock_server.journal.verify(count=3, path="/api-interactions")
+
+
+def test_faults_from_the_handle(mock_server: MockServer) -> None:
+    rule = mock_server.faults.add("status", status=503, path="/api-interactions", count=1)
+    assert [r["id"] for r in mock_server.faults.list()] == [rule["id"]]
+    assert get(mock_server)[0] == 503
+    assert get(mock_server)[0] == 200
+    mock_server.faults.add("status", status=500)
+    mock_server.faults.clear()
+    assert get(mock_server)[0] == 200
+
+
+def test_each_test_starts_clean(mock_server: MockServer) -> None:
+    # The previous tests left requests and rules behind: the fixture reset them.
+    assert mock_server.faults.list() == []
+    assert mock_server.journal.entries() == []
+
+
+def test_clock_control(mock_server: MockServer) -> None:
+    start = mock_server.clock.now_ms()
+    assert mock_server.health()["clock"]["mode"] == "frozen"  # frozen at session start by default
+    mock_server.clock.advance("5m")
+    assert mock_server.clock.now_ms() == start + 300_000
+    mock_server.clock.freeze("2024-01-16T10:40:00Z")
+    assert mock_server.clock.now().isoformat() == "2024-01-16T10:40:00+00:00"
+    _, body = get(mock_server)
+    assert body["graph_data"][-1]["posted_at"] == "2024-01-16"
+
+
+def test_flags_and_snapshots(mock_server: MockServer) -> None:
+    flag = "watchlist:550e8400-e29b-41d4-a716-446655440000:simulate_failure"
+    snapshot = mock_server.snapshot()
+    mock_server.set_flag("outx", flag, True)
+    assert mock_server.flags()["outx"][flag] is True and get(mock_server)[0] == 500
+    mock_server.restore(snapshot)
+    assert get(mock_server)[0] == 200
+    with pytest.raises(MockServerError, match="404"):
+        mock_server.set_flag("outx", "watchlist:nope:simulate_failure", True)
+
+
+async def test_async_use(mock_server: MockServer) -> None:
+    async with aiohttp.ClientSession(mock_server.url) as session:
+        async with session.get(DOCS_PATH, headers={"x-api-key": "YOUR_API_KEY"}) as response:
+            assert response.status == 200
+            body = await response.json()
+    mock_server.clock.advance("1h")
+    assert body["pagination"]["total"] == 5000
+
+
+def test_factory_with_custom_seed_scenario_and_clock(mock_server_factory) -> None:
+    scenario = json.loads(default_scenario_path().read_text())
+    scenario["outx"]["teams"][0]["watchlists"][0]["interactions"] = 25
+    one = mock_server_factory(seed=7, scenario=scenario, freeze_at="2024-01-16T10:40:00Z", providers=("outx",))
+    two = mock_server_factory(seed=7, scenario=scenario, freeze_at="2024-01-16T10:40:00Z", providers=("outx",))
+    assert one.url != two.url
+    assert get(one) == get(two)
+    assert get(one)[1]["pagination"]["total"] == 25
+    assert one.scenario["outx"]["teams"][0]["watchlists"][0]["interactions"] == 25
+    token_server = mock_server_factory(admin_token="t0k3n", providers=("outx",))
+    with pytest.raises(MockServerError, match="401"):
+        MockServer(token_server.url).health()
+    assert token_server.health()["status"] == "ok"
+
+
+def test_a_bad_scenario_fails_at_start(mock_server_factory) -> None:
+    from mockserver.scenario import ScenarioError
+
+    with pytest.raises(ScenarioError, match="is invalid"):
+        mock_server_factory(scenario={"name": "x", "outx": {"teams": []}}, providers=("outx",))
+
+
+def test_strict_violations_fail_the_test() -> None:
+    class Broken(MockServer):
+        def strict_violations(self) -> list[str]:
+            return ["GET /x -> 200 does not match outx/error"]
+
+    with pytest.raises(pytest.fail.Exception, match="break its own schemas"):
+        _check_strict(Broken("http://127.0.0.1:9"))
+
+
+def test_the_plugin_is_registered_for_other_projects(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_user="""
+        import urllib.request
+
+        def test_uses_fixture(mock_server):
+            assert mock_server.health()["status"] == "ok"
+            assert "outx" in mock_server.providers
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--mockserver-seed", "3",
+                                           "--mockserver-providers", "outx")
+    result.assert_outcomes(passed=1)
+
+
+def test_readme_shows_the_example_test_verbatim() -> None:
+    example = (Path(__file__).parent / "examples" / "test_readme_example.py").read_text()
+    assert example in README.read_text(), "README must quote tests/examples/test_readme_example.py exactly"
