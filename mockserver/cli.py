@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import signal
 import sys
 from pathlib import Path
@@ -89,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how many requests the admin journal keeps (oldest fall out)")
     if "providers" in env:
         serve.set_defaults(providers=_providers(env["providers"]))
+
+    openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated)")
+    openapi.add_argument("--providers", type=_providers, default=None, help="subset of providers to describe")
+
+    validate = commands.add_parser("validate", help="check a JSON payload against one of the schemas")
+    validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response")
+    validate.add_argument("file", metavar="FILE", help="JSON file to check, or - for standard input")
     if "freeze_at" in env:
         serve.set_defaults(freeze_at=_instant(env["freeze_at"]))
     return parser
@@ -142,12 +150,56 @@ async def serve(settings: Settings) -> None:
     print("mockserver stopped", file=sys.stderr, flush=True)
 
 
+def print_openapi(args: argparse.Namespace) -> None:
+    from mockserver.admin import create_admin_app
+    from mockserver.openapi import admin_routes, build_openapi
+    from mockserver.providers import available_providers
+    from mockserver.state import PROVIDERS, SCHEMAS
+
+    try:
+        app = create_app(Settings(providers=args.providers or available_providers()))
+    except (ScenarioError, UnknownProvider) as error:
+        raise CliError(str(error)) from None
+    document = build_openapi(app[SCHEMAS], app[PROVIDERS], admin_routes(create_admin_app(None)))
+    print(json.dumps(document, indent=2))
+
+
+def validate_file(args: argparse.Namespace) -> int:
+    """Exit 0 when valid, 1 with the violations when not."""
+    from mockserver.core.validation import SchemaStore
+    from mockserver.paths import data_dir
+
+    schemas = SchemaStore(data_dir("schemas"))
+    if args.schema not in schemas.names():
+        raise CliError(f"no schema named {args.schema!r}; known: {', '.join(sorted(schemas.names()))}")
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {args.file}: {getattr(error, 'strerror', None) or error}") from None
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CliError(f"{args.file} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    violations = schemas.violations(args.schema, payload)
+    if not violations:
+        print(f"{args.file}: valid against {args.schema}")
+        return 0
+    print(f"{args.file}: {len(violations)} problem(s) against {args.schema}")
+    for violation in violations:
+        print(f"  {violation}")
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         if args.command == "serve":
             asyncio.run(serve(settings_from(args)))
+        elif args.command == "openapi":
+            print_openapi(args)
+        elif args.command == "validate":
+            return validate_file(args)
     except CliError as error:
         print(f"mockserver: error: {error}", file=sys.stderr)
         return 2

@@ -170,10 +170,19 @@ async def patch_flags(request: web.Request) -> web.Response:
     return json_response({name: flags.effective() for name, flags in sets.items()})
 
 
+async def openapi(request: web.Request) -> web.Response:
+    """The OpenAPI 3.1 document of everything this server serves."""
+    from mockserver.openapi import admin_routes, build_openapi
+
+    app = request.config_dict
+    return json_response(build_openapi(app[SCHEMAS], app[PROVIDERS], admin_routes(request.app)))
+
+
 def add_routes(admin: web.Application) -> None:
     admin.router.add_get("/health", health)
     admin.router.add_get("/scenario", scenario)
     admin.router.add_get("/strict", strict_violations)
+    admin.router.add_get("/openapi.json", openapi)
     admin.router.add_post("/reset", reset)
     admin.router.add_get("/state", get_state)
     admin.router.add_put("/state", put_state)

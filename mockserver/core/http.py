@@ -46,6 +46,9 @@ class Endpoint:
     response_schema: str  # schema name of the success body
     error_schema: str  # schema name of every error body
     success_status: int = 200
+    query_schema: str | None = None  # an object schema whose properties are the query parameters
+    body_schema: str | None = None  # schema of the JSON request body
+    error_statuses: tuple[int, ...] = ()  # the documented error statuses (OpenAPI lists them)
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,8 @@ class ProviderSpec:
     name: str
     title: str
     build: Callable[[ProviderContext], ProviderRuntime]
+    # OpenAPI security schemes by name; every endpoint of the provider requires one of them.
+    security_schemes: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def provider_spec(name: str) -> ProviderSpec | None:

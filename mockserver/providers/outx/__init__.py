@@ -29,4 +29,9 @@ def build(context: ProviderContext) -> ProviderRuntime:
     )
 
 
-SPEC = ProviderSpec(name="outx", title="OutX (api.outx.ai)", build=build)
+SPEC = ProviderSpec(
+    name="outx",
+    title="OutX (api.outx.ai)",
+    build=build,
+    security_schemes={"outxApiKey": {"type": "apiKey", "in": "header", "name": "x-api-key"}},
+)

@@ -15,5 +15,7 @@ def endpoints(api: OutxApi) -> tuple[Endpoint, ...]:
             summary="Likes and comments on the posts a watchlist tracks, newest first",
             response_schema="outx/interactions-response",
             error_schema="outx/error",
+            query_schema="outx/interactions-query",
+            error_statuses=(400, 401, 403, 500),
         ),
     )

@@ -1,0 +1,112 @@
+"""The generated OpenAPI document, and `mockserver openapi` / `mockserver validate`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+from aiohttp.test_utils import TestClient
+from openapi_spec_validator import validate
+
+from mockserver.paths import data_dir
+from mockserver.state import PROVIDERS
+
+EXAMPLE = data_dir("fixtures") / "examples" / "outx" / "interactions-response.json"
+
+
+def refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from refs(item)
+
+
+def resolve(document: dict[str, Any], ref: str) -> Any:
+    assert ref.startswith("#/"), ref
+    node: Any = document
+    for part in ref[2:].split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+async def test_the_document_is_valid_openapi_and_lists_every_route(client: TestClient) -> None:
+    response = await client.get("/__admin/openapi.json")
+    assert response.status == 200
+    document = await response.json()
+    validate(document)
+    assert document["openapi"].startswith("3.1")
+    for runtime in client.app[PROVIDERS].values():
+        for endpoint in runtime.endpoints:
+            assert endpoint.method.lower() in document["paths"][endpoint.path], endpoint.path
+    admin_paths = [path for path in document["paths"] if path.startswith("/__admin")]
+    for expected in ("/__admin/health", "/__admin/clock/advance", "/__admin/journal/verify",
+                     "/__admin/faults/{rule_id}", "/__admin/state", "/__admin/openapi.json"):
+        assert expected in admin_paths
+    for ref in set(refs(document)):
+        resolve(document, ref)  # raises if any reference points nowhere
+
+
+async def test_outx_operation_details(client: TestClient) -> None:
+    document = await (await client.get("/__admin/openapi.json")).json()
+    operation = document["paths"]["/api-interactions"]["get"]
+    parameters = {p["name"]: p for p in operation["parameters"]}
+    assert set(parameters) == {"watchlist_id", "interaction_type", "actor_ids", "page", "page_size"}
+    assert parameters["watchlist_id"]["required"] and not parameters["page"]["required"]
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+    assert parameters["actor_ids"]["explode"] is True
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "500"}
+    assert operation["security"] == [{"outxApiKey": []}]
+    assert document["components"]["securitySchemes"]["outxApiKey"]["name"] == "x-api-key"
+    success = resolve(document, operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"])
+    assert success["title"] == "GET /api-interactions response"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True, text=True,
+                          input=stdin, timeout=60)
+
+
+def test_cli_openapi_prints_the_same_document(tmp_path: Path) -> None:
+    done = run("openapi", "--providers", "outx")
+    assert done.returncode == 0, done.stderr
+    document = json.loads(done.stdout)
+    validate(document)
+    assert "/api-interactions" in document["paths"]
+
+
+def test_validate_accepts_a_valid_payload() -> None:
+    done = run("validate", "outx/interactions-response", str(EXAMPLE))
+    assert done.returncode == 0 and done.stdout.strip() == f"{EXAMPLE}: valid against outx/interactions-response"
+
+
+def test_validate_explains_problems_with_json_paths(tmp_path: Path) -> None:
+    payload = json.loads(EXAMPLE.read_text())
+    payload["data"][0]["created_at"] = "yesterday"
+    payload["pagination"].pop("total")
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(payload))
+    done = run("validate", "outx/interactions-response", str(broken))
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0] == f"{broken}: 2 problem(s) against outx/interactions-response"
+    assert "  at $.data[0].created_at: 'yesterday' is not of type 'integer'" in lines
+    assert "  at $.pagination: 'total' is a required property" in lines
+
+
+def test_validate_reads_stdin_and_reports_unusable_input(tmp_path: Path) -> None:
+    done = run("validate", "outx/error", "-", stdin='{"error": "Invalid API Key"}')
+    assert done.returncode == 0
+    done = run("validate", "outx/nope", "-", stdin="{}")
+    assert done.returncode == 2 and "no schema named 'outx/nope'" in done.stderr and "outx/error" in done.stderr
+    done = run("validate", "outx/error", "-", stdin="{oops")
+    assert done.returncode == 2 and "is not JSON" in done.stderr
+    done = run("validate", "outx/error", str(tmp_path / "missing.json"))
+    assert done.returncode == 2 and "cannot read" in done.stderr and "Traceback" not in done.stderr
