@@ -69,8 +69,13 @@ def _cross_checks(document: dict[str, Any]) -> list[str]:
         else:
             seen[key] = where
 
+    timing = document["outx"].get("agent_task_seconds")
+    if timing and timing["min"] > timing["max"]:
+        problems.append("at $.outx.agent_task_seconds: min must not exceed max")
     for t, team in enumerate(document["outx"]["teams"]):
         claim("team id", team["id"], f"$.outx.teams[{t}].id")
+        for m, member in enumerate(team.get("members", [])):
+            claim("member id", member["id"], f"$.outx.teams[{t}].members[{m}].id")
         for k, key in enumerate(team["api_keys"]):
             claim("OutX API key", key, f"$.outx.teams[{t}].api_keys[{k}]", secret=True)
         for w, watchlist in enumerate(team["watchlists"]):

@@ -22,12 +22,13 @@ MALFORMED_BODY = b'{"data": [{"id": "'
 
 
 async def _journal_body(request: web.Request) -> Any:
+    """The body as the handler saw it (read after the handler, so its own limits apply first)."""
     if not request.body_exists:
         return None
     try:
         raw = await request.read()
-    except web.HTTPException:
-        return None  # too large: the handler answers 413 itself
+    except (web.HTTPException, ConnectionError):
+        return None  # too large (the handler already answered 413), or the connection is gone
     if not raw:
         return None
     if "json" in request.content_type:
@@ -65,7 +66,6 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
         if request.path.startswith(ADMIN_PREFIX):
             return await handler(request)
         provider = provider_of(request)
-        body = await _journal_body(request)
         rule = faults.pick(provider, request.method, request.path) if faults else None
         status: int | None = None
         try:
@@ -92,7 +92,7 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
             journal.record(
                 at_ms=clock.now_ms(), provider=provider, method=request.method, path=request.path,
                 query=redact_pairs(request.query.items()), headers=redact_pairs(request.headers.items()),
-                body=body, status=status, fault=rule.id if rule else None,
+                body=await _journal_body(request), status=status, fault=rule.id if rule else None,
             )
 
     return traffic

@@ -111,6 +111,11 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
         except ApiError as error:
             reply = Reply(render_error(error), error.status, error.headers)
             schema = endpoint.error_schema
+        except web.HTTPException as http_error:
+            # aiohttp's own refusals (413 body too large, ...) in the provider's shape.
+            error = ApiError(http_error.status, "http_error", http_error.reason)
+            reply = Reply(render_error(error), error.status)
+            schema = endpoint.error_schema
         except Exception:
             # A bug in the mock, not a documented behaviour: log it for the
             # maintainer, answer in the provider's shape, never leak a traceback.

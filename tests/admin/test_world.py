@@ -93,11 +93,16 @@ async def test_reset_refuses_bad_input(client: TestClient) -> None:
 
 async def test_state_round_trip_is_exact(make_client) -> None:
     source = await make_client(seed=4)
+    page = json.loads((await interactions(source))[1])
+    urn = page["data"][0]["post"]["social_urn"]
+    liked = await source.post("/linkedin-agent/like-post", json={"social_urn": urn}, headers=KEY)
+    assert liked.status == 200
     await source.patch("/__admin/flags", json={"outx": {DOCS_FLAG: True}})
     await source.post("/__admin/clock/advance", json={"by": "2h"})
     snapshot = await (await source.get("/__admin/state")).json()
     assert snapshot["format"] == "mockserver-state/1" and snapshot["seed"] == 4
-    assert snapshot["providers"]["outx"] == {"flags": {DOCS_FLAG: True}}
+    outx = snapshot["providers"]["outx"]
+    assert outx["flags"] == {DOCS_FLAG: True} and outx["agent"]["accepted"] == 1
 
     target = await make_client(seed=1, freeze_at_ms=FROZEN_AT_MS + 10 * 86_400_000)
     response = await target.put("/__admin/state", json=snapshot)

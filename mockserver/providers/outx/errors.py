@@ -39,3 +39,29 @@ def fetch_failed() -> ApiError:
 def invalid_parameter(message: str) -> ApiError:
     """Parameters the docs define but whose error text they do not give (assumed)."""
     return ApiError(400, "invalid_parameter", message)
+
+
+def invalid_json() -> ApiError:
+    return ApiError(400, "invalid_json", "Invalid JSON body")
+
+
+def invalid_social_urn() -> ApiError:
+    return ApiError(400, "invalid_social_urn", "Missing or invalid 'social_urn'")
+
+
+def plugin_required() -> ApiError:
+    # The docs give only the opening words ("Plugin installation required...").
+    return ApiError(403, "plugin_required",
+                    "Plugin installation required: no member of your team has an active OutX browser extension")
+
+
+def no_admin() -> ApiError:
+    return ApiError(404, "no_admin", "No admin user found in the team")
+
+
+def invalid_task_id() -> ApiError:
+    return ApiError(400, "invalid_task_id", "Missing or invalid 'api_agent_task_id'")
+
+
+def task_not_found() -> ApiError:
+    return ApiError(404, "task_not_found", "Agent task not found")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from aiohttp import web
 from multidict import MultiMapping
 
@@ -10,7 +12,9 @@ from mockserver.core.clock import Clock
 from mockserver.core.http import Reply
 from mockserver.core.pagination import MAX_PAGE, PageRequest, parse_positive_int, total_pages
 from mockserver.providers.outx import errors
-from mockserver.providers.outx.world import INTERACTION_TYPES, OutxWorld, Selection, Team, failure_flag
+from mockserver.providers.outx.agent import ACTIVITY_URN
+from mockserver.providers.outx.watchlist import INTERACTION_TYPES, Selection
+from mockserver.providers.outx.world import OutxWorld, Team, failure_flag
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
@@ -67,6 +71,46 @@ class OutxApi:
             },
             "graph_data": watchlist.graph(selection, now),
         })
+
+
+    async def like_post(self, request: web.Request) -> Reply:
+        team = self.authenticate(request)
+        body = await _json_body(request)
+        urn = body.get("social_urn") if isinstance(body, dict) else None
+        if not isinstance(urn, str) or not ACTIVITY_URN.fullmatch(urn):
+            raise errors.invalid_social_urn()
+        if not self.world.has_active_extension(team):
+            raise errors.plugin_required()
+        admin = team.oldest_admin
+        if admin is None:
+            raise errors.no_admin()
+        job = self.world.like_post(team, admin, urn, self.clock.now_ms())
+        return Reply({"success": True, "api_agent_task_id": job.id,
+                      "message": "Like task created. Poll get-task-status with this id to confirm it ran."})
+
+    async def task_status(self, request: web.Request) -> Reply:
+        team = self.authenticate(request)
+        ids = request.query.getall("api_agent_task_id", [])
+        if len(ids) != 1 or not ids[0].strip():
+            raise errors.invalid_task_id()
+        now = self.clock.now_ms()
+        job = self.world.agent.jobs.get(ids[0], now, owner=team.id)
+        if job is None:
+            raise errors.task_not_found()  # unknown, or another team's: indistinguishable on purpose
+        return Reply({"success": True, "data": self.world.agent.task_json(job, now)})
+
+
+async def _json_body(request: web.Request) -> object:
+    """The parsed body; a non-JSON content type counts as no body, as Express's json parser does."""
+    if request.content_type != "application/json":
+        return None
+    raw = await request.read()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:  # includes bodies that are not UTF-8
+        raise errors.invalid_json() from None
 
 
 def _interaction_types(query: MultiMapping[str]) -> frozenset[str] | None:

@@ -9,7 +9,7 @@ import pytest
 from mockserver.core.clock import DAY_MS, date_of_ms
 from mockserver.core.world import pools_for
 from mockserver.providers.outx.content import build_content
-from mockserver.providers.outx.world import COMMENT, LIKE, PERIOD, Selection, Watchlist
+from mockserver.providers.outx.watchlist import COMMENT, LIKE, PERIOD, Selection, Watchlist
 
 ANCHOR = 1_705_401_600_000
 
@@ -57,7 +57,7 @@ def brute_force(wl: Watchlist, selection: Selection, now: int) -> list[int]:
     n = wl.count_at(now)
     keep = []
     for k in range(n - 1, -1, -1):
-        item = wl.interaction(k)
+        item = wl.interaction(k, now)
         if selection.allows_type(item["interaction_type"]) and (
             selection.actor_ids is None or item["author"]["id"] in selection.actor_ids
         ):
@@ -137,7 +137,7 @@ def test_actors_are_skewed_but_many_take_part() -> None:
 
 def test_a_deep_page_costs_what_the_first_costs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cost is counted in hash evaluations, not seconds: bench/ measures speed."""
-    from mockserver.providers.outx import world as module
+    from mockserver.providers.outx import watchlist as module
 
     wl = watchlist(interactions=1_000_000, history_days=60)
     selection = Selection(types=frozenset({COMMENT}))
