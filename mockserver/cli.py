@@ -94,6 +94,25 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated)")
     openapi.add_argument("--providers", type=_providers, default=None, help="subset of providers to describe")
 
+    verify = commands.add_parser(
+        "verify", help="check an implementation against the documented contract",
+        description="Run the contract checks against a base URL. Credentials and ids come from environment "
+                    "variables (see --list-variables); checks that change state run only with --allow-mutations.")
+    verify.add_argument("--base-url", help="one base URL for every provider, e.g. http://127.0.0.1:8080")
+    verify.add_argument("--provider-url", action="append", default=[], metavar="PROVIDER=URL",
+                        help="base URL of one provider (repeatable), e.g. outx=https://api.outx.ai")
+    verify.add_argument("--providers", type=_providers, default=None, help="subset of providers to check")
+    verify.add_argument("--only", action="append", default=[], metavar="CHECK_ID",
+                        help="run only this check or group (repeatable), e.g. outx.errors")
+    verify.add_argument("--allow-mutations", action="store_true", help="also run checks that change state")
+    verify.add_argument("--rate-limit", type=float, default=5.0, help="requests per second per provider")
+    verify.add_argument("--timeout", type=float, default=30.0, help="seconds per request")
+    verify.add_argument("--use-admin", choices=("auto", "yes", "no"), default="auto",
+                        help="drive the mock's clock through /__admin when the target has it")
+    verify.add_argument("--report-dir", type=Path, help="write <provider>.json and <provider>.md here")
+    verify.add_argument("--junit", type=Path, help="write JUnit XML here")
+    verify.add_argument("--list-variables", action="store_true", help="list the environment variables and exit")
+
     validate = commands.add_parser("validate", help="check a JSON payload against one of the schemas")
     validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response")
     validate.add_argument("file", metavar="FILE", help="JSON file to check, or - for standard input")
@@ -190,6 +209,28 @@ def validate_file(args: argparse.Namespace) -> int:
     return 1
 
 
+def run_verify(args: argparse.Namespace) -> int:
+    from mockserver.contract.verify import VerifyOptions, describe_variables, failed, verify
+
+    if args.list_variables:
+        print(describe_variables())
+        return 0
+    provider_urls = {}
+    for item in args.provider_url:
+        name, sep, url = item.partition("=")
+        if not sep or name not in ALL_PROVIDERS or not url:
+            raise CliError(f"--provider-url takes PROVIDER=URL with a provider of {', '.join(ALL_PROVIDERS)}")
+        provider_urls[name] = url
+    if not args.base_url and not provider_urls:
+        raise CliError("give --base-url or at least one --provider-url")
+    results = verify(VerifyOptions(
+        base_url=args.base_url, provider_urls=provider_urls, providers=args.providers,
+        allow_mutations=args.allow_mutations, only=tuple(args.only), rate_limit=args.rate_limit,
+        timeout_s=args.timeout, use_admin=args.use_admin, report_dir=args.report_dir, junit=args.junit,
+    ))
+    return 1 if failed(results) or not results else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -200,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_openapi(args)
         elif args.command == "validate":
             return validate_file(args)
+        elif args.command == "verify":
+            return run_verify(args)
     except CliError as error:
         print(f"mockserver: error: {error}", file=sys.stderr)
         return 2

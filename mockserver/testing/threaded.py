@@ -16,6 +16,8 @@ from mockserver.settings import Settings
 
 
 class ThreadedMockServer:
+    """Serves `create_app(settings)`; subclasses may serve another app through `make_app`."""
+
     def __init__(self, settings: Settings, startup_timeout_s: float = 30.0) -> None:
         self.settings = settings
         self.startup_timeout_s = startup_timeout_s
@@ -60,8 +62,11 @@ class ThreadedMockServer:
             loop.run_until_complete(self._runner.cleanup() if self._runner else asyncio.sleep(0))
             loop.close()
 
+    def make_app(self) -> web.Application:
+        return create_app(self.settings)
+
     async def _start(self) -> None:
-        self.app = create_app(self.settings)
+        self.app = self.make_app()
         self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.settings.host, self.settings.port).start()

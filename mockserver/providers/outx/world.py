@@ -65,10 +65,13 @@ class OutxWorld:
         return self.agent.like(team.id, admin, urn, now_ms, self.team_watchlists(team.id))
 
     def default_credentials(self) -> dict[str, Any]:
-        """The first team's first key and watchlist: what the docs' examples use."""
+        """The first team's first key and watchlist (what the docs' examples use), and a watchlist
+        of another team (what a 403 needs)."""
         key, team_id = self.api_keys[0]
+        own = self.teams[team_id].watchlist_ids
+        foreign = [w for other in self.teams.values() if other.id != team_id for w in other.watchlist_ids]
         return {"header": "x-api-key", "api_key": key, "team_id": team_id,
-                "watchlist_id": self.teams[team_id].watchlist_ids[0] if self.teams[team_id].watchlist_ids else None}
+                "watchlist_id": own[0] if own else None, "foreign_watchlist_id": foreign[0] if foreign else None}
 
     def export_state(self) -> dict[str, Any]:
         return {"flags": self.flags.overrides(), "agent": self.agent.export_state()}
