@@ -62,12 +62,18 @@ def _components(schemas: SchemaStore) -> dict[str, Any]:
     return components
 
 
+def _path_parameters(path: str) -> list[dict[str, Any]]:
+    """Every `{name}` of a route template is a required string path parameter."""
+    return [{"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
+            for part in path.split("/") if part.startswith("{") and part.endswith("}")]
+
+
 def _parameters(schemas: SchemaStore, endpoint: Endpoint) -> list[dict[str, Any]]:
+    parameters = _path_parameters(endpoint.path)
     if endpoint.query_schema is None:
-        return []
+        return parameters
     document = schemas.document(endpoint.query_schema)
     required = set(document.get("required", []))
-    parameters = []
     for name, schema in document.get("properties", {}).items():
         parameter: dict[str, Any] = {
             "name": name, "in": "query", "required": name in required,
@@ -114,8 +120,7 @@ def _admin_paths(admin_routes: Iterable[tuple[str, str, str]]) -> dict[str, Any]
                      "summary": summary, "tags": ["admin"],
                      "responses": {"200": _json_content(generic, summary), "400": _json_content(generic, "Refused")}}
         if "{" in path:
-            operation["parameters"] = [{"name": part[1:-1], "in": "path", "required": True, "schema": {"type": "string"}}
-                                       for part in path.split("/") if part.startswith("{")]
+            operation["parameters"] = _path_parameters(path)
         paths.setdefault(path, {})[method.lower()] = operation
     return paths
 

@@ -1,0 +1,39 @@
+"""App.net: the current user's interactions stream, wire-compatible with App.net clients."""
+
+from __future__ import annotations
+
+from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
+from mockserver.providers.appdotnet import routes, wire
+from mockserver.providers.appdotnet.handlers import AdnApi
+from mockserver.providers.appdotnet.world import AdnWorld, empty_section
+
+
+def _world(context: ProviderContext) -> AdnWorld:
+    section = context.scenario.section("appdotnet") or empty_section()
+    return AdnWorld(section, context.seed, context.anchor_ms, context.pools)
+
+
+def build(context: ProviderContext) -> ProviderRuntime:
+    api = AdnApi(_world(context), context.clock, context.seed)
+    return ProviderRuntime(
+        name="appdotnet",
+        endpoints=routes.endpoints(api),
+        render_error=api.render_error,
+        rebuild=lambda fresh: api.replace_world(_world(fresh), fresh.seed),
+        respond=wire.respond,
+        export_state=api.export_state,
+        import_state=api.import_state,
+        flags=lambda: api.world.flags,
+        credentials=lambda: api.world.default_credentials(),
+    )
+
+
+SPEC = ProviderSpec(
+    name="appdotnet",
+    title="App.net (alpha-api.app.net)",
+    build=build,
+    security_schemes={
+        "adnBearer": {"type": "http", "scheme": "bearer"},
+        "adnAccessToken": {"type": "apiKey", "in": "query", "name": "access_token"},
+    },
+)

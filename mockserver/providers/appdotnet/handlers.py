@@ -1,0 +1,117 @@
+"""App.net request handlers: authenticate, parse, ask the user's stream, wrap in the envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from mockserver.core.clock import Clock
+from mockserver.core.errors import ApiError
+from mockserver.core.http import Reply
+from mockserver.core.world import derive, stable_key
+from mockserver.providers.appdotnet import errors, params
+from mockserver.providers.appdotnet.tokens import Grant
+from mockserver.providers.appdotnet.viewer import Viewer
+from mockserver.providers.appdotnet.world import JSONP_FLAG, AdnWorld, expired_flag, revoked_flag
+
+STATE_VERSION = 1
+
+
+class AdnApi:
+    """Handlers bound to one world. Mutable state: the world's flags (token revocation, expiry, JSONP
+    authentication) and the error-id sequence."""
+
+    def __init__(self, world: AdnWorld, clock: Clock, seed: int) -> None:
+        self.clock = clock
+        self.replace_world(world, seed)
+
+    def replace_world(self, world: AdnWorld, seed: int) -> None:
+        self.world = world
+        self.seed = seed
+        self.errors_issued = 0
+
+    # -- state -------------------------------------------------------------------
+
+    def export_state(self) -> dict[str, Any]:
+        return {"version": STATE_VERSION, "flags": self.world.flags.overrides(), "errors_issued": self.errors_issued}
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        if state.get("version") != STATE_VERSION:
+            raise ValueError(f"appdotnet state must have version {STATE_VERSION}")
+        flags, issued = state.get("flags", {}), state.get("errors_issued", 0)
+        if not isinstance(flags, dict):
+            raise ValueError("appdotnet flags must be an object of flag names and booleans")
+        unknown = [name for name in flags if name not in self.world.flags.effective()]
+        if unknown:
+            raise ValueError(f"appdotnet state names unknown flags: {', '.join(unknown)}")
+        if not all(isinstance(value, bool) for value in flags.values()):
+            raise ValueError("appdotnet flags take true or false")
+        if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
+            raise ValueError("appdotnet errors_issued must be a non-negative integer")
+        self.world.flags.restore(flags)
+        self.errors_issued = issued
+
+    # -- errors ------------------------------------------------------------------
+
+    def render_error(self, error: ApiError) -> dict[str, Any]:
+        """Every error gets a fresh id, derived from the seed and a counter, so runs repeat exactly."""
+        self.errors_issued += 1
+        key = stable_key(self.seed, "appdotnet", "error-id")
+        error_id = format(derive(key, self.errors_issued), "016x") + format(derive(key, self.errors_issued, 1), "016x")
+        return errors.envelope(error, error_id)
+
+    # -- auth --------------------------------------------------------------------
+
+    def authenticate(self, request: web.Request, jsonp: bool) -> tuple[Viewer, Grant]:
+        header = request.headers.get("Authorization")
+        flags = self.world.flags
+        if jsonp and not flags[JSONP_FLAG]:
+            raise errors.jsonp_unauthenticated()
+        if header is not None and header.strip():
+            scheme, _, token = header.strip().partition(" ")
+            if scheme.lower() != "bearer":
+                raise errors.invalid_token("Only Bearer tokens are accepted in the Authorization header.")
+            token = token.strip()
+            if not token:
+                raise errors.invalid_token("The Authorization header carries no token.")
+        else:
+            token = (params.single(request.query, "access_token") or "").strip()
+            if not token:
+                raise errors.missing_token()
+        grant = self.world.tokens.lookup(token)
+        if grant is None:
+            raise errors.invalid_token()
+        if grant.user_id is None:
+            raise errors.user_token_required()
+        if flags[revoked_flag(grant.label)]:
+            raise errors.not_authorized()
+        if flags[expired_flag(grant.label)]:
+            raise errors.token_expired()
+        return self.world.viewers[grant.user_id], grant
+
+    # -- endpoints ---------------------------------------------------------------
+
+    async def user_interactions(self, request: web.Request) -> Reply:
+        query = request.query
+        jsonp = params.callback(query) is not None
+        viewer, grant = self.authenticate(request, jsonp)
+        target = request.match_info["user_id"]
+        if target not in ("me", viewer.id, "@" + viewer.username):
+            raise errors.only_current_user(target)
+        paging = params.paging(query)
+        chosen = params.action_filter(query)
+        options = params.render_options(query)
+
+        now = self.clock.now_ms()
+        window = viewer.stream.select(chosen.actions, paging.since_id, paging.before_id, paging.count, now)
+        data = [viewer.interaction(k, options, now) for k in window.indices]
+        meta: dict[str, Any] = {"code": 200}
+        if data:
+            meta["max_id"], meta["min_id"] = data[0]["pagination_id"], data[-1]["pagination_id"]
+        meta["more"] = window.more
+        headers = {"X-OAuth-Scopes": ",".join(grant.scopes)}
+        if chosen.ignored:
+            # Not an App.net header: tells a developer why a filter matched nothing.
+            headers["X-Mock-Ignored-Actions"] = ",".join(chosen.ignored)
+        return Reply({"data": data, "meta": meta}, headers=headers)

@@ -1,0 +1,21 @@
+"""The App.net route table: the documented path, its handler and its schemas."""
+
+from __future__ import annotations
+
+from mockserver.core.http import Endpoint
+from mockserver.providers.appdotnet.handlers import AdnApi
+
+INTERACTIONS_PATH = "/stream/0/users/{user_id}/interactions"
+
+
+def endpoints(api: AdnApi) -> tuple[Endpoint, ...]:
+    return (
+        Endpoint(
+            method="GET",
+            path=INTERACTIONS_PATH,
+            handler=api.user_interactions,
+            summary="Interactions other users had with the current user (users/me), newest first",
+            response_schema="appdotnet/interactions-response",
+            error_schema="appdotnet/error",
+        ),
+    )

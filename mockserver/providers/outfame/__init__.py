@@ -1,0 +1,32 @@
+"""Outfame: Instagram engagement activity, daily stats, pause and resume."""
+
+from __future__ import annotations
+
+from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
+from mockserver.providers.outfame import errors, routes
+from mockserver.providers.outfame.handlers import OutfameApi
+from mockserver.providers.outfame.world import OutfameWorld
+from mockserver.scenario import ScenarioError
+
+
+def _world(context: ProviderContext) -> OutfameWorld:
+    section = context.scenario.section("outfame")
+    if section is None:
+        raise ScenarioError(f"scenario {context.scenario.source} has no outfame section")
+    return OutfameWorld(section, context.seed, context.anchor_ms, context.pools)
+
+
+def build(context: ProviderContext) -> ProviderRuntime:
+    api = OutfameApi(_world(context), context.clock)
+    return ProviderRuntime(
+        name="outfame",
+        endpoints=routes.endpoints(api),
+        render_error=errors.render,
+        rebuild=lambda fresh: api.replace_world(_world(fresh)),
+        export_state=lambda: api.world.export_state(),
+        import_state=lambda state: api.world.import_state(state),
+        credentials=lambda: api.world.default_credentials(),
+    )
+
+
+SPEC = ProviderSpec(name="outfame", title="Outfame (api.outfame.com)", build=build)

@@ -1,0 +1,25 @@
+"""The Outfame route table: documented paths, their handlers and their schemas."""
+
+from __future__ import annotations
+
+from mockserver.core.http import Endpoint
+from mockserver.providers.outfame.handlers import OutfameApi
+
+_ERROR = "outfame/error"
+
+
+def endpoints(api: OutfameApi) -> tuple[Endpoint, ...]:
+    return (
+        Endpoint("GET", "/v1/engagement/activity", api.activity,
+                 "An account's engagement actions of one day, newest first, with the queue as pending",
+                 "outfame/activity-response", _ERROR),
+        Endpoint("GET", "/v1/engagement/stats", api.stats,
+                 "Today's actions against the daily limits, quality, pacing and follow-back rates",
+                 "outfame/stats-response", _ERROR),
+        Endpoint("POST", "/v1/engagement/pause", api.pause,
+                 "Stop an account's engagement and cancel its queued actions",
+                 "outfame/pause-response", _ERROR),
+        Endpoint("POST", "/v1/engagement/resume", api.resume,
+                 "Start a paused account's engagement again (within one to two minutes)",
+                 "outfame/resume-response", _ERROR),
+    )

@@ -1,0 +1,199 @@
+"""The Outfame world: accounts, their timelines (the overlay) and the questions the API asks of them."""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+from mockserver.core.clock import DAY_MS, date_of_ms
+from mockserver.core.errors import ApiError
+from mockserver.core.world import Pools, derive, unit_float
+from mockserver.providers.outfame import errors
+from mockserver.providers.outfame.accounts import (
+    ACTION_TYPES, ACTIVE, PAUSED, REQUIRED_SCOPE, SETUP, SUSPENDED, Account, Directory,
+)
+from mockserver.providers.outfame.audience import Audience, audience_for
+from mockserver.providers.outfame.engine import COMPLETED, DayPlan, plan_day
+from mockserver.providers.outfame.render import action, iso_seconds, quality_of
+from mockserver.providers.outfame.timeline import PAUSE, RESUME, Event, Timeline
+
+QUEUE_HORIZON_MS = 15 * 60_000  # attempts planned this soon are the queue, shown as pending
+_PLAN_CACHE_SIZE = 256
+_S_RESUME, _S_RATES = 60, 61
+# Follow-back rates per action type: (lowest, spread); drawn once per account and day.
+_RATES = (("like_to_follow_back", 0.03, 0.04), ("follow_to_follow_back", 0.15, 0.14),
+          ("comment_to_follow_back", 0.10, 0.10), ("story_view_to_follow_back", 0.02, 0.03))
+_STATS_KEYS = ("likes", "follows", "comments", "story_views")
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    data: list[dict[str, Any]]
+    last_seq: int | None  # sequence number of the page's last (oldest) action
+    has_more: bool
+
+
+class OutfameWorld:
+    """Everything one seed and scenario define, plus the pauses and resumes made since."""
+
+    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools) -> None:
+        self.seed = seed
+        self.directory = Directory(section, seed, anchor_ms, pools)
+        self.audience: Audience = audience_for(seed, pools)
+        self.timelines = {account_id: Timeline(account) for account_id, account in self.directory.accounts.items()}
+        self._plans: OrderedDict[tuple[str, int, int], DayPlan] = OrderedDict()
+
+    # -- lookups and plans -----------------------------------------------------
+
+    def account(self, account_id: str, workspace_id: str) -> Account:
+        """The account, if this workspace owns it; another workspace's account looks absent."""
+        found = self.directory.accounts.get(account_id)
+        if found is None or found.workspace_id != workspace_id:
+            raise errors.account_not_found(account_id)
+        return found
+
+    def plan(self, account: Account, day: int) -> DayPlan:
+        timeline = self.timelines[account.id]
+        cache_key = (account.id, day, len(timeline.events))
+        cached = self._plans.get(cache_key)
+        if cached is not None:
+            self._plans.move_to_end(cache_key)
+            return cached
+        made = plan_day(account, day, timeline.active_periods(), timeline.burns())
+        self._plans[cache_key] = made
+        if len(self._plans) > _PLAN_CACHE_SIZE:
+            self._plans.popitem(last=False)
+        return made
+
+    def _queue(self, account: Account, now_ms: int) -> tuple[DayPlan, int, int]:
+        """Today's plan and the positions [lo, hi) of the queued (pending) attempts."""
+        plan = self.plan(account, now_ms // DAY_MS)
+        return plan, plan.upto(now_ms), plan.upto(now_ms + QUEUE_HORIZON_MS)
+
+    # -- activity ----------------------------------------------------------------
+
+    def activity(self, account: Account, day: int, kind: int | None, limit: int,
+                 before_seq: int | None, now_ms: int) -> ActivityPage:
+        """Newest first: the day's actions so far plus the queue, below `before_seq` when given."""
+        if day > now_ms // DAY_MS:
+            return ActivityPage([], None, False)  # the queue only ever holds today's attempts
+        plan = self.plan(account, day)
+        positions = plan.positions(kind)
+        times = [plan.times[p] for p in positions] if kind is not None else plan.times
+        top = bisect_right(times, now_ms + QUEUE_HORIZON_MS)
+        if before_seq is not None:
+            seqs = [plan.seqs[p] for p in positions] if kind is not None else plan.seqs
+            top = min(top, bisect_left(seqs, before_seq))
+        chosen = positions[max(0, top - limit):top][::-1]
+        data = [action(account, self.audience, plan, pos, now_ms) for pos in chosen]
+        last_seq = plan.seqs[chosen[-1]] if chosen else None
+        return ActivityPage(data, last_seq, top - len(chosen) > 0)
+
+    # -- stats ---------------------------------------------------------------------
+
+    def stats(self, account: Account, now_ms: int) -> dict[str, Any]:
+        day = now_ms // DAY_MS
+        plan = self.plan(account, day)
+        done = [0] * len(ACTION_TYPES)
+        quality_sum, quality_count = 0, 0
+        for pos in range(plan.upto(now_ms)):
+            if plan.outcomes[pos] == COMPLETED:
+                done[plan.kinds[pos]] += 1
+                quality_sum += round(quality_of(account, plan.g(pos), COMPLETED) * 100)
+                quality_count += 1
+        status = self.timelines[account.id].status_at(now_ms)
+        return {
+            "account_id": account.id,
+            "date": date_of_ms(now_ms),
+            "status": status,
+            "actions": {
+                name: {"performed": done[k], "limit": account.limits[k], "remaining": account.limits[k] - done[k]}
+                for k, name in enumerate(_STATS_KEYS)
+            },
+            "total_actions_today": sum(done),
+            "conversion_rates": self._conversion_rates(account, day),
+            "avg_quality_score": round(quality_sum / quality_count / 100, 2) if quality_count else None,
+            "next_action_at": self._next_action_at(account, now_ms, status),
+            "resets_at": iso_seconds((day + 1) * DAY_MS),
+        }
+
+    def _conversion_rates(self, account: Account, day: int) -> dict[str, float]:
+        return {name: round(low + spread * unit_float(derive(account.key, day, _S_RATES + i)), 3)
+                for i, (name, low, spread) in enumerate(_RATES)}
+
+    def _next_action_at(self, account: Account, now_ms: int, status: str) -> str | None:
+        if status != ACTIVE:
+            return None
+        day = now_ms // DAY_MS
+        for ahead in (day, day + 1):  # today's limits may be spent; then tomorrow's first attempt
+            plan = self.plan(account, ahead)
+            after = plan.upto(now_ms)
+            if after < len(plan.times):
+                return iso_seconds(plan.times[after])
+        return None
+
+    # -- pause and resume ------------------------------------------------------------
+
+    def pause(self, account: Account, now_ms: int, reason: str | None) -> dict[str, Any]:
+        _refuse_unless(self.timelines[account.id].status_at(now_ms), ACTIVE, errors.already_paused)
+        _, lo, hi = self._queue(account, now_ms)
+        self._record(account, Event(PAUSE, now_ms, reason=reason, cancelled=hi - lo))
+        return {"account_id": account.id, "status": PAUSED, "paused_at": iso_seconds(now_ms),
+                "queued_actions_cancelled": hi - lo}
+
+    def resume(self, account: Account, now_ms: int) -> dict[str, Any]:
+        _refuse_unless(self.timelines[account.id].status_at(now_ms), PAUSED, errors.already_active)
+        # The engine needs 60 to 120 s to start again; derived, so a replay takes the same time.
+        delay_ms = (60 + derive(account.key, now_ms, _S_RESUME) % 61) * 1000
+        self._record(account, Event(RESUME, now_ms, delay_ms=delay_ms))
+        return {"account_id": account.id, "status": ACTIVE, "resumed_at": iso_seconds(now_ms)}
+
+    def _record(self, account: Account, event: Event) -> None:
+        self.timelines[account.id] = self.timelines[account.id].with_event(event)
+
+    # -- state ---------------------------------------------------------------------
+
+    def default_credentials(self) -> dict[str, Any]:
+        """The first key that may manage engagement, and its workspace's first account: what the docs use."""
+        for key, owner in self.directory.api_keys:
+            if REQUIRED_SCOPE in owner.scopes:
+                accounts = [a.id for a in self.directory.accounts.values() if a.workspace_id == owner.workspace_id]
+                return {"header": "Authorization", "scheme": "Bearer", "api_key": key,
+                        "workspace_id": owner.workspace_id, "account_id": accounts[0] if accounts else None}
+        return {}
+
+    def export_state(self) -> dict[str, Any]:
+        events = {account_id: [event.to_json() for event in timeline.events]
+                  for account_id, timeline in self.timelines.items() if timeline.events}
+        return {"events": events}
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        if not isinstance(state, dict) or set(state) - {"events"}:
+            raise ValueError("Outfame state is an object with one member, events")
+        raw = state.get("events", {})
+        if not isinstance(raw, dict):
+            raise ValueError("Outfame events are an object keyed by account id")
+        parsed: dict[str, tuple[Event, ...]] = {}
+        for account_id, events in raw.items():
+            if account_id not in self.directory.accounts:
+                raise ValueError(f"Outfame state names an unknown account {account_id!r}")
+            if not isinstance(events, list):
+                raise ValueError(f"the events of {account_id} must be a list")
+            parsed[account_id] = tuple(Event.from_json(event) for event in events)
+        self.timelines = {account_id: Timeline(account, parsed.get(account_id, ()))
+                          for account_id, account in self.directory.accounts.items()}
+        self._plans.clear()
+
+
+def _refuse_unless(status: str, wanted: str, same_error: Any) -> None:
+    """The documented refusals, in the order an account's state explains them."""
+    if status == wanted:
+        return
+    if status == SUSPENDED:
+        raise errors.account_suspended()
+    if status == SETUP:
+        raise errors.account_in_setup()
+    error: ApiError = same_error()
+    raise error

@@ -1,0 +1,160 @@
+"""POST pause and resume through HTTP: the queue, the engine stopping and restarting, every error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from mockserver.core.clock import parse_instant_ms
+from tests.providers.outfame.conftest import (
+    DOCS_ACCOUNT, HOUR_MS, MINUTE_MS, OTHER_WORKSPACE_ACCOUNT, PAUSED_ACCOUNT, SETUP_ACCOUNT, SUSPENDED_ACCOUNT,
+    advance, call, error_code, stats, whole_log,
+)
+
+
+async def pause(client: TestClient, status: int = 200, **body: Any) -> Any:
+    return await call(client, "POST", "pause", status, json={"account_id": DOCS_ACCOUNT, **body})
+
+
+async def resume(client: TestClient, status: int = 200, **body: Any) -> Any:
+    return await call(client, "POST", "resume", status, json={"account_id": DOCS_ACCOUNT, **body})
+
+
+def pending(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [item for item in items if item["status"] == "pending"]
+
+
+async def test_the_documented_pause_cancels_the_real_queue(outfame: TestClient) -> None:
+    before = await whole_log(outfame, account_id=DOCS_ACCOUNT)
+    queued = pending(before)
+    assert queued
+    response = await outfame.post("/v1/engagement/pause", data=b'{"account_id": "acc_7Gx2kLm9Qr", '
+                                  b'"reason": "Scheduled maintenance"}',
+                                  headers={"Authorization": "Bearer sk_live_your_api_key",
+                                           "Content-Type": "application/json"})
+    assert response.status == 200
+    assert await response.json() == {"account_id": DOCS_ACCOUNT, "status": "paused",
+                                     "paused_at": "2026-02-09T14:30:00Z", "queued_actions_cancelled": len(queued)}
+    after = await whole_log(outfame, account_id=DOCS_ACCOUNT)
+    assert after == before[len(queued):]  # the queue is gone, the past is untouched
+    body = await stats(outfame)
+    assert body["status"] == "paused" and body["next_action_at"] is None
+
+
+async def test_a_paused_account_performs_nothing_and_resume_restarts_within_two_minutes(outfame: TestClient) -> None:
+    await pause(outfame)
+    performed = await whole_log(outfame, account_id=DOCS_ACCOUNT)
+    await advance(outfame, 3 * HOUR_MS)
+    assert await whole_log(outfame, account_id=DOCS_ACCOUNT) == performed
+    total = (await stats(outfame))["total_actions_today"]
+
+    answer = await resume(outfame)
+    assert answer == {"account_id": DOCS_ACCOUNT, "status": "active", "resumed_at": "2026-02-09T17:30:00Z"}
+    body = await stats(outfame)
+    assert body["status"] == "active"
+    resumed = parse_instant_ms(answer["resumed_at"])
+    first = parse_instant_ms(body["next_action_at"])
+    assert resumed + MINUTE_MS <= first <= resumed + 2 * MINUTE_MS
+    assert len(await whole_log(outfame, account_id=DOCS_ACCOUNT)) > len(performed)  # queued again
+
+    await advance(outfame, 2 * MINUTE_MS)
+    items = await whole_log(outfame, account_id=DOCS_ACCOUNT)
+    new = [item for item in items if item["performed_at"] > "2026-02-09T17:30:00Z" and item["status"] != "pending"]
+    assert new and new[-1]["performed_at"] == body["next_action_at"]
+    await advance(outfame, HOUR_MS)
+    assert (await stats(outfame))["total_actions_today"] > total
+
+
+async def test_ids_after_a_resume_are_new(outfame: TestClient) -> None:
+    queued = {item["id"] for item in pending(await whole_log(outfame, account_id=DOCS_ACCOUNT))}
+    await pause(outfame)
+    await resume(outfame)
+    await advance(outfame, 30 * MINUTE_MS)
+    ids = [item["id"] for item in await whole_log(outfame, account_id=DOCS_ACCOUNT)]
+    assert len(ids) == len(set(ids)) and not queued & set(ids)
+
+
+async def test_cursors_survive_a_pause_and_resume(outfame: TestClient) -> None:
+    everything = await whole_log(outfame, account_id=DOCS_ACCOUNT)
+    first = await call(outfame, "GET", "activity", params={"account_id": DOCS_ACCOUNT, "limit": "40"})
+    await pause(outfame)
+    await resume(outfame)
+    await advance(outfame, HOUR_MS)
+    rest = await whole_log(outfame, account_id=DOCS_ACCOUNT, cursor=first["next_cursor"])
+    assert rest == everything[40:]
+
+
+async def test_pause_then_resume_twice_in_a_row(outfame: TestClient) -> None:
+    await pause(outfame, reason=None)
+    assert error_code(await pause(outfame, 400)) == "already_paused"
+    assert (await resume(outfame))["status"] == "active"
+    assert error_code(await resume(outfame, 400)) == "already_active"
+    # Paused again during the 1-2 minute start-up: nothing was queued yet.
+    assert (await pause(outfame))["queued_actions_cancelled"] >= 0
+
+
+async def test_resume_an_account_the_scenario_paused(outfame: TestClient) -> None:
+    assert error_code(await pause(outfame, 400, account_id=PAUSED_ACCOUNT)) == "already_paused"
+    await resume(outfame, account_id=PAUSED_ACCOUNT)
+    await advance(outfame, HOUR_MS)
+    body = await stats(outfame, PAUSED_ACCOUNT)
+    assert body["status"] == "active" and body["total_actions_today"] > 0
+
+
+@pytest.mark.parametrize("account_id, code", [(SUSPENDED_ACCOUNT, "account_suspended"),
+                                              (SETUP_ACCOUNT, "account_in_setup")])
+async def test_suspended_and_setup_accounts_cannot_be_paused_or_resumed(outfame: TestClient, account_id: str,
+                                                                       code: str) -> None:
+    assert error_code(await pause(outfame, 400, account_id=account_id)) == code
+    assert error_code(await resume(outfame, 400, account_id=account_id)) == code
+
+
+@pytest.mark.parametrize("account_id", ["acc_doesNotExist", OTHER_WORKSPACE_ACCOUNT, "x" * 300])
+async def test_404_account_not_found(outfame: TestClient, account_id: str) -> None:
+    for action in (pause, resume):
+        body = await action(outfame, 404, account_id=account_id)
+        assert error_code(body) == "account_not_found" and body["error"]["param"] == "account_id"
+
+
+@pytest.mark.parametrize("data, code", [
+    (b"", "missing_parameter"),
+    (b"{}", "missing_parameter"),
+    (b'{"account_id": ""}', "missing_parameter"),
+    (b'{"account_id": null}', "missing_parameter"),
+    (b'{"account_id": 42}', "invalid_parameter"),
+    (b'{"account_id": ["acc_7Gx2kLm9Qr"]}', "invalid_parameter"),
+    (b'{"account_id": "acc_7Gx2kLm9Qr", "reason": 5}', "invalid_parameter"),
+    (b'{"account_id": "acc_7Gx2kLm9Qr", "reason": "' + b"x" * 501 + b'"}', "invalid_parameter"),
+    (b"{not json", "invalid_json"),
+    (b"\xff\xfe", "invalid_json"),
+    (b'["acc_7Gx2kLm9Qr"]', "invalid_json"),
+    (b'"acc_7Gx2kLm9Qr"', "invalid_json"),
+])
+async def test_400_for_bad_pause_bodies(outfame: TestClient, data: bytes, code: str) -> None:
+    body = await call(outfame, "POST", "pause", 400, data=data)
+    assert error_code(body) == code
+    assert (await stats(outfame))["status"] == "active"  # nothing changed
+
+
+@pytest.mark.parametrize("data, code", [(b"", "missing_parameter"), (b"[]", "invalid_json"),
+                                        (b'{"account_id": 1}', "invalid_parameter")])
+async def test_400_for_bad_resume_bodies(outfame: TestClient, data: bytes, code: str) -> None:
+    assert error_code(await call(outfame, "POST", "resume", 400, data=data)) == code
+
+
+async def test_unknown_body_fields_are_ignored(outfame: TestClient) -> None:
+    assert (await pause(outfame, note="x"))["status"] == "paused"
+
+
+async def test_a_huge_body_is_413_not_500(outfame: TestClient) -> None:
+    body = await call(outfame, "POST", "pause", 413, data=b"{" + b" " * (2 * 1024 * 1024) + b"}")
+    assert error_code(body) == "payload_too_large"
+
+
+async def test_wrong_methods_are_405(outfame: TestClient) -> None:
+    response = await outfame.get("/v1/engagement/pause")
+    assert response.status == 405
+    response = await outfame.post("/v1/engagement/activity")
+    assert response.status == 405
