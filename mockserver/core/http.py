@@ -97,9 +97,29 @@ def mount(
     respond: Responder,
     strict: StrictMode | None,
 ) -> None:
-    """Add a provider's endpoints to the app, each wrapped by `_bind`."""
+    """Add a provider's endpoints to the app, each wrapped by `_bind`.
+
+    Every path also gets a catch-all route, added last so it only sees the
+    methods nobody else takes: a wrong method answers 405 in the provider's
+    own error shape, with an `Allow` header.
+    """
+    methods: dict[str, list[Endpoint]] = {}
     for endpoint in endpoints:
         app.router.add_route(endpoint.method, endpoint.path, _bind(endpoint, render_error, respond, strict))
+        methods.setdefault(endpoint.path, []).append(endpoint)
+    for path, served in methods.items():
+        app.router.add_route("*", path, _bind(_wrong_method(path, served), render_error, respond, strict))
+
+
+def _wrong_method(path: str, served: list[Endpoint]) -> Endpoint:
+    allowed = ", ".join(sorted({endpoint.method for endpoint in served}))
+
+    async def method_not_allowed(request: web.Request) -> Reply:
+        raise ApiError(405, "method_not_allowed", f"Method {request.method} not allowed on {request.path}",
+                       headers={"Allow": allowed})
+
+    first = served[0]
+    return Endpoint("*", path, method_not_allowed, "wrong method", first.error_schema, first.error_schema)
 
 
 def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
