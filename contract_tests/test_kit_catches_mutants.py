@@ -6,7 +6,8 @@ from typing import Iterator
 
 import pytest
 
-from contract_tests.mutants import OUTX_MUTANTS, Mutant, MutantProxy
+from contract_tests.mutants import ALL, Mutant, MutantProxy
+from mockserver.providers import available_providers
 from mockserver.contract.model import Outcome
 from mockserver.contract.verify import VerifyOptions, failed, verify
 from mockserver.settings import Settings
@@ -15,14 +16,14 @@ from mockserver.testing import ThreadedMockServer
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[str]:
-    with ThreadedMockServer(Settings(host="127.0.0.1", port=0, providers=("outx",))) as server:
+    with ThreadedMockServer(Settings(host="127.0.0.1", port=0, providers=available_providers())) as server:
         yield server.url
 
 
-@pytest.mark.parametrize("mutant", OUTX_MUTANTS, ids=lambda mutant: mutant.name)
+@pytest.mark.parametrize("mutant", ALL, ids=lambda mutant: f"{mutant.provider}.{mutant.name}")
 def test_the_kit_catches(mutant: Mutant, upstream: str, capsys: pytest.CaptureFixture[str]) -> None:
     with MutantProxy(Settings(host="127.0.0.1", port=0), upstream, mutant) as proxy:
-        results = verify(VerifyOptions(base_url=proxy.url, providers=("outx",), only=(mutant.caught_by,),
+        results = verify(VerifyOptions(base_url=proxy.url, providers=(mutant.provider,), only=(mutant.caught_by,),
                                        allow_mutations=True, rate_limit=0))
     assert failed(results), f"{mutant.name} ({mutant.breaks}) went unnoticed"
     [result] = results
@@ -33,7 +34,9 @@ def test_the_kit_catches(mutant: Mutant, upstream: str, capsys: pytest.CaptureFi
 
 
 def test_the_unbroken_mock_passes_every_check(upstream: str, tmp_path) -> None:
-    results = verify(VerifyOptions(base_url=upstream, providers=("outx",), allow_mutations=True, rate_limit=0,
+    results = verify(VerifyOptions(base_url=upstream, allow_mutations=True, rate_limit=0,
                                    report_dir=tmp_path, junit=tmp_path / "junit.xml"))
     assert not failed(results) and all(r.outcome is Outcome.PASS for r in results)
-    assert {p.name for p in tmp_path.iterdir()} == {"outx.json", "outx.md", "junit.xml"}
+    providers = {r.check.provider for r in results}
+    assert {p.name for p in tmp_path.iterdir()} == {f"{p}.{ext}" for p in providers for ext in ("json", "md")} | {
+        "junit.xml"}

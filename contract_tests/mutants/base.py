@@ -1,0 +1,72 @@
+"""Deliberately broken variants of the API, to prove the contract kit catches them.
+
+Each mutant is a proxy in front of the real mock that breaks one documented
+fact, the way a faulty re-implementation would: a wrong type, a missing
+field, a wrong status or message, broken pagination, tasks that never end.
+Each provider's mutants live in a module of this package; `ALL` gathers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import aiohttp
+import orjson
+from aiohttp import web
+from multidict import MultiDict
+
+from mockserver.settings import Settings
+from mockserver.testing import ThreadedMockServer
+
+RequestEdit = Callable[[str, MultiDict[str]], MultiDict[str]]
+ResponseEdit = Callable[[str, MultiDict[str], int, Any], tuple[int, Any]]
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    breaks: str  # the documented fact it violates
+    caught_by: str  # the check that must not pass
+    says: str  # words the failure message must contain
+    edit_request: RequestEdit = lambda path, query: query
+    edit_response: ResponseEdit = lambda path, query, status, body: (status, body)
+
+    @property
+    def provider(self) -> str:
+        return self.caught_by.split(".", 1)[0]
+
+
+def on(path_prefix: str, edit: Callable[[int, Any], tuple[int, Any]]) -> ResponseEdit:
+    def response(path: str, query: MultiDict[str], status: int, body: Any) -> tuple[int, Any]:
+        return edit(status, body) if path.startswith(path_prefix) and isinstance(body, dict) else (status, body)
+    return response
+
+
+class MutantProxy(ThreadedMockServer):
+    """The mock on a background thread, seen through a proxy that applies one mutant."""
+
+    def __init__(self, settings: Settings, upstream: str, mutant: Mutant) -> None:
+        super().__init__(settings)
+        self.upstream, self.mutant = upstream.rstrip("/"), mutant
+
+    def make_app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self.forward)
+        return app
+
+    async def forward(self, request: web.Request) -> web.Response:
+        query = request.query if request.path.startswith("/__admin") else \
+            self.mutant.edit_request(request.path, MultiDict(request.query))
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        async with aiohttp.ClientSession() as session:
+            async with session.request(request.method, self.upstream + request.path, params=query,
+                                       headers=headers, data=await request.read()) as answer:
+                raw, status = await answer.read(), answer.status
+        try:
+            body: Any = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return web.Response(body=raw, status=status)
+        if not request.path.startswith("/__admin"):
+            status, body = self.mutant.edit_response(request.path, query, status, body)
+        return web.json_response(body, status=status, dumps=lambda value: orjson.dumps(value).decode())

@@ -1,0 +1,90 @@
+"""OutX mutants: each breaks one documented fact of the OutX API."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from multidict import MultiDict
+
+from contract_tests.mutants.base import Mutant, on
+
+
+def _iso_times(status: int, body: Any) -> tuple[int, Any]:
+    for item in body.get("data", []):
+        item["created_at"] = datetime.fromtimestamp(item["created_at"] / 1000, timezone.utc).isoformat()
+    return status, body
+
+
+def _drop_total_likes(status: int, body: Any) -> tuple[int, Any]:
+    body.get("pagination", {}).pop("total_likes", None)
+    return status, body
+
+
+def _off_by_one(status: int, body: Any) -> tuple[int, Any]:
+    if "pagination" in body:
+        body["pagination"]["total"] += 1
+    return status, body
+
+
+def _six_days(status: int, body: Any) -> tuple[int, Any]:
+    if "graph_data" in body:
+        body["graph_data"] = body["graph_data"][1:]
+    return status, body
+
+
+def _reword_401(status: int, body: Any) -> tuple[int, Any]:
+    return (status, {"error": "Unauthorized"}) if status == 401 else (status, body)
+
+
+def _forbidden_as_404(status: int, body: Any) -> tuple[int, Any]:
+    return (404, body) if status == 403 else (status, body)
+
+
+def _never_complete(status: int, body: Any) -> tuple[int, Any]:
+    data = body.get("data")
+    if isinstance(data, dict) and "status" in data:
+        data.update(status="pending", task_output=None)
+    return status, body
+
+
+def _always_page_1(path: str, query: MultiDict[str]) -> MultiDict[str]:
+    if path == "/api-interactions" and "page" in query:
+        query = MultiDict(query)
+        query["page"] = "1"
+    return query
+
+
+def _drop_type_filter(path: str, query: MultiDict[str]) -> MultiDict[str]:
+    return MultiDict((k, v) for k, v in query.items() if k != "interaction_type")
+
+
+def _page_size_20(path: str, query: MultiDict[str]) -> MultiDict[str]:
+    if path == "/api-interactions" and "page_size" not in query:
+        query = MultiDict(query)
+        query["page_size"] = "20"
+    return query
+
+
+MUTANTS = [
+    Mutant("created_at_as_iso", "created_at is epoch milliseconds", "outx.interactions.schema", "created_at",
+           edit_response=on("/api-interactions", _iso_times)),
+    Mutant("missing_total_likes", "pagination carries total_likes", "outx.interactions.schema", "total_likes",
+           edit_response=on("/api-interactions", _drop_total_likes)),
+    Mutant("total_off_by_one", "total = total_likes + total_comments", "outx.interactions.totals", "!= total",
+           edit_response=on("/api-interactions", _off_by_one)),
+    Mutant("overlapping_pages", "pages are disjoint", "outx.interactions.pages", "appears on two pages",
+           edit_request=_always_page_1),
+    Mutant("six_day_graph", "graph_data covers the last 7 days", "outx.interactions.graph", "expected 7",
+           edit_response=on("/api-interactions", _six_days)),
+    Mutant("type_filter_ignored", "interaction_type filters", "outx.interactions.filter_type", "other types",
+           edit_request=_drop_type_filter),
+    Mutant("default_page_size_20", "page_size defaults to 10", "outx.interactions.defaults", "page_size 20",
+           edit_request=_page_size_20),
+    Mutant("reworded_401", "401 says 'Missing API Key'", "outx.errors.missing_key", "expected message",
+           edit_response=on("/api-interactions", _reword_401)),
+    Mutant("forbidden_as_404", "another team's watchlist is 403", "outx.errors.foreign_watchlist",
+           "expected HTTP 403", edit_response=on("/api-interactions", _forbidden_as_404)),
+    Mutant("tasks_never_complete", "agent tasks complete", "outx.tasks.like_flow", "not done after 30 polls",
+           edit_response=on("/linkedin-agent/get-task-status", _never_complete)),
+]
