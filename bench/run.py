@@ -1,0 +1,169 @@
+"""`make bench`: the mock's main read endpoints side by side with a bare aiohttp baseline.
+
+Everything is measured in one run, on loopback, so the ratios (mock / baseline)
+mean something on a noisy 2-core machine where absolute numbers do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.load import LoadResult, measure
+
+ROOT = Path(__file__).resolve().parents[1]
+FREEZE = "2024-01-16T10:40:00Z"
+WATCHLIST = "550e8400-e29b-41d4-a716-446655440000"
+OUTX = {"x-api-key": "YOUR_API_KEY"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    path: str
+    headers: dict[str, str]
+    target: float  # mock req/s must reach this share of the baseline's
+    provider: str
+
+
+ENDPOINTS = (
+    Endpoint("outx interactions, page_size 10", f"/api-interactions?watchlist_id={WATCHLIST}&page=3&page_size=10",
+             OUTX, 0.5, "outx"),
+    Endpoint("outx interactions, page_size 100", f"/api-interactions?watchlist_id={WATCHLIST}&page=3&page_size=100",
+             OUTX, 0.3, "outx"),
+    Endpoint("appdotnet interactions, count 20", "/stream/0/users/me/interactions?count=20",
+             {"Authorization": "Bearer YOUR_ACCESS_TOKEN"}, 0.5, "appdotnet"),
+    Endpoint("outfame activity, limit 50", "/v1/engagement/activity?account_id=acc_7Gx2kLm9Qr&limit=50",
+             {"Authorization": "Bearer sk_live_your_api_key"}, 0.5, "outfame"),
+)
+
+
+@dataclass
+class Report:
+    rows: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, line: str, met: bool | None = None, what: str = "") -> None:
+        mark = "" if met is None else ("  MET" if met else "  MISSED")
+        self.rows.append(line + mark)
+        print(line + mark, flush=True)
+        if met is False:
+            self.misses.append(what or line)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Server:
+    """A server subprocess that prints one line when it listens."""
+
+    def __init__(self, command: list[str]) -> None:
+        started = time.perf_counter()
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        line = self.process.stdout.readline() if self.process.stdout else ""
+        if not line:
+            raise RuntimeError(f"{command[:4]} did not start: {self.process.stderr.read() if self.process.stderr else ''}")
+        self.startup_s = time.perf_counter() - started
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def fetch(url: str, headers: dict[str, str]) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, response.headers.get_content_type(), response.read()
+
+
+def million_scenario(directory: Path) -> Path:
+    scenario = json.loads((ROOT / "fixtures/scenarios/default.json").read_text())
+    for team in scenario["outx"]["teams"]:
+        for watchlist in team["watchlists"]:
+            if watchlist["id"] == WATCHLIST:
+                watchlist.update(interactions=1_000_000, history_days=60)
+    path = directory / "million.json"
+    path.write_text(json.dumps(scenario))
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=4.0, help="duration of each load run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--tool", choices=("auto", "wrk", "builtin"), default="auto")
+    args = parser.parse_args()
+    report = Report()
+    python = sys.executable
+
+    with tempfile.TemporaryDirectory() as tmp:
+        scenario = million_scenario(Path(tmp))
+        port = free_port()
+        mock = Server([python, "-m", "mockserver", "serve", "--port", str(port), "--freeze-at", FREEZE,
+                       "--scenario", str(scenario)])
+        base = f"http://127.0.0.1:{port}"
+        try:
+            served = json.load(urllib.request.urlopen(f"{base}/__admin/health", timeout=10))["providers"]
+            endpoints = [e for e in ENDPOINTS if e.provider in served]
+            bodies = {}
+            for endpoint in endpoints:
+                status, content_type, body = fetch(base + endpoint.path, endpoint.headers)
+                assert status == 200, endpoint.name
+                bodies[endpoint.path] = (content_type, body.decode())
+            bodies_file = Path(tmp) / "bodies.json"
+            bodies_file.write_text(json.dumps(bodies))
+            baseline_port = free_port()
+            baseline = Server([python, "-m", "bench.baseline", str(baseline_port), str(bodies_file)])
+            try:
+                report.add(f"{'endpoint':<36} {'mock req/s':>10} {'base req/s':>10} {'ratio':>6} "
+                           f"{'p50 ms':>7} {'p99 ms':>7}  target")
+                for endpoint in endpoints:
+                    mine = measure(base + endpoint.path, endpoint.headers, args.seconds, args.connections, args.tool)
+                    theirs = measure(f"http://127.0.0.1:{baseline_port}{endpoint.path}", endpoint.headers,
+                                     args.seconds, args.connections, args.tool)
+                    ratio = mine.requests_per_s / theirs.requests_per_s
+                    report.add(f"{endpoint.name:<36} {mine.requests_per_s:>10.0f} {theirs.requests_per_s:>10.0f} "
+                               f"{ratio:>6.2f} {mine.p50_ms:>7.2f} {mine.p99_ms:>7.2f}  >= {endpoint.target}",
+                               ratio >= endpoint.target and mine.errors == 0, endpoint.name)
+            finally:
+                baseline.stop()
+
+            first = f"/api-interactions?watchlist_id={WATCHLIST}&page=1&page_size=10"
+            deep = f"/api-interactions?watchlist_id={WATCHLIST}&page=10000&page_size=10"
+            p1: LoadResult = measure(base + first, OUTX, args.seconds, 1, args.tool)
+            p10k: LoadResult = measure(base + deep, OUTX, args.seconds, 1, args.tool)
+            report.add(f"1M watchlist: page 10,000 p50 {p10k.p50_ms:.2f} ms vs page 1 {p1.p50_ms:.2f} ms "
+                       f"(ratio {p10k.p50_ms / p1.p50_ms:.2f}, target <= 1.2)",
+                       p10k.p50_ms <= 1.2 * p1.p50_ms, "deep page latency")
+            memory = rss_mb(mock.process.pid)
+            report.add(f"1M world: start-up {mock.startup_s:.2f} s (target < 2), resident memory {memory:.0f} MB "
+                       f"after the runs (target < 150)", mock.startup_s < 2 and memory < 150, "memory/start-up")
+        finally:
+            mock.stop()
+    print(f"\n{len(report.misses)} target(s) missed: {', '.join(report.misses)}" if report.misses
+          else "\nall measured targets met", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
