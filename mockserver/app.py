@@ -50,6 +50,12 @@ def _provider_lookup(by_path: dict[str, str]) -> Callable[[web.Request], str | N
     return provider_of
 
 
+async def _close_providers(app: web.Application) -> None:
+    for runtime in app[PROVIDERS].values():
+        if runtime.cleanup is not None:
+            await runtime.cleanup()
+
+
 def create_app(settings: Settings, scenario: Scenario | None = None,
                schemas: SchemaStore | None = None) -> web.Application:
     schemas = schemas or SchemaStore(data_dir("schemas"))
@@ -82,5 +88,6 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
         providers[name] = runtime
         provider_by_path.update((endpoint.path, name) for endpoint in runtime.endpoints)
     app.cleanup_ctx.append(app[SCHEDULER].lifecycle)
+    app.on_cleanup.append(_close_providers)
     app.add_subapp("/__admin", create_admin_app(settings.admin_token))
     return app

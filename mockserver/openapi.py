@@ -146,7 +146,8 @@ def build_openapi(schemas: SchemaStore, providers: dict[str, ProviderRuntime],
         spec = provider_spec(name)
         schemes = spec.security_schemes if spec is not None else {}
         security_schemes.update(schemes)
-        security = [{scheme: []} for scheme in schemes]
+        security = spec.security if spec is not None and spec.security is not None else \
+            [{scheme: []} for scheme in schemes]
         for endpoint in runtime.endpoints:
             paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(schemas, name, endpoint, security)
     paths.update(_admin_paths(admin))

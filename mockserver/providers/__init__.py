@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
@@ -61,6 +61,11 @@ class ProviderRuntime:
     import_state: Callable[[dict[str, Any]], None] = field(default=_refuse_state)
     flags: Callable[[], Flags | None] = field(default=lambda: None)  # switches the admin API may flip
     credentials: Callable[[], dict[str, Any]] = field(default=_no_state)  # the defaults a test client needs
+    # Read-only admin views and admin actions, served at /__admin/providers/<name>/<view or action>.
+    # An action takes the JSON body; ValueError means a bad request, KeyError an unknown id.
+    admin_views: dict[str, Callable[[], Any]] = field(default_factory=dict)
+    admin_actions: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
+    cleanup: Callable[[], Awaitable[None]] | None = None  # awaited when the app shuts down
 
 
 @dataclass(frozen=True)
@@ -68,8 +73,10 @@ class ProviderSpec:
     name: str
     title: str
     build: Callable[[ProviderContext], ProviderRuntime]
-    # OpenAPI security schemes by name; every endpoint of the provider requires one of them.
+    # OpenAPI security schemes by name; every endpoint of the provider requires one of them,
+    # unless `security` lists the requirements explicitly (e.g. two headers together).
     security_schemes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    security: list[dict[str, list[str]]] | None = None
 
 
 def provider_spec(name: str) -> ProviderSpec | None:

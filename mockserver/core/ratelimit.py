@@ -1,0 +1,116 @@
+"""Per-credential sliding-window rate limits and the headers that announce them.
+
+Each window (say 60 per minute) keeps the instants of the requests it let
+through during the last period. A request is allowed when every window has
+room; it then counts in all of them. Sliding windows never allow the double
+burst a fixed window allows across its boundary, and "when does a slot free
+up" has an exact answer, which becomes Retry-After and the reset headers.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    name: str  # "minute", "hour": the key used in snapshots
+    limit: int
+    period_ms: int
+
+    def __post_init__(self) -> None:
+        if self.limit < 1 or self.period_ms < 1:
+            raise ValueError("a rate-limit window needs a positive limit and period")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The verdict on one request and what the headers should say about it."""
+
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_ms: int  # the instant the reported window next gains a free slot
+    retry_after_ms: int  # 0 when allowed
+
+    def headers(self, now_ms: int) -> dict[str, str]:
+        """Both header families: X-RateLimit-* (reset as unix seconds) and RateLimit-* (seconds to wait)."""
+        reset_in_s = _ceil_s(self.reset_ms - now_ms)
+        found = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(-(-self.reset_ms // 1000)),
+            "RateLimit-Limit": str(self.limit),
+            "RateLimit-Remaining": str(self.remaining),
+            "RateLimit-Reset": str(reset_in_s),
+        }
+        if not self.allowed:
+            # Never "0": a client that retries after 0 s would just be refused again.
+            found["Retry-After"] = str(max(1, _ceil_s(self.retry_after_ms)))
+        return found
+
+
+def _ceil_s(ms: int) -> int:
+    return max(0, -(-ms // 1000))
+
+
+class RateLimiter:
+    """Sliding windows per key; `enabled=False` lets everything through and reports nothing."""
+
+    def __init__(self, windows: Iterable[Window], enabled: bool = True) -> None:
+        self.windows = tuple(windows)
+        names = [window.name for window in self.windows]
+        if len(set(names)) != len(names):
+            raise ValueError("rate-limit window names must be unique")
+        self.enabled = enabled and bool(self.windows)
+        self._hits: dict[str, dict[str, deque[int]]] = {}
+
+    def _log(self, key: str, window: Window, now_ms: int) -> deque[int]:
+        log = self._hits.setdefault(key, {}).setdefault(window.name, deque())
+        while log and log[0] <= now_ms - window.period_ms:
+            log.popleft()
+        return log
+
+    def hit(self, key: str, now_ms: int) -> Decision | None:
+        """Count a request when every window has room; None when limits are off."""
+        if not self.enabled:
+            return None
+        logs = [(window, self._log(key, window, now_ms)) for window in self.windows]
+        full = [(window, log) for window, log in logs if len(log) >= window.limit]
+        if full:
+            # Report the window that keeps the client waiting longest.
+            window, log = max(full, key=lambda pair: _free_at(pair[0], pair[1], now_ms))
+            free_at = _free_at(window, log, now_ms)
+            return Decision(False, window.limit, 0, free_at, free_at - now_ms)
+        for _, log in logs:
+            log.append(now_ms)
+        # Report the tightest window: least room left, the shorter one on a tie.
+        window, log = min(logs, key=lambda pair: (pair[0].limit - len(pair[1]), pair[0].period_ms))
+        return Decision(True, window.limit, window.limit - len(log), log[0] + window.period_ms, 0)
+
+    def usage(self, key: str, now_ms: int) -> dict[str, int]:
+        """How many requests each window currently counts for `key`."""
+        return {window.name: len(self._log(key, window, now_ms)) for window in self.windows}
+
+    def export(self) -> dict[str, dict[str, list[int]]]:
+        return {key: {name: list(log) for name, log in logs.items() if log}
+                for key, logs in self._hits.items() if any(logs.values())}
+
+    def load(self, data: dict[str, Any]) -> None:
+        known = {window.name for window in self.windows}
+        self._hits = {
+            str(key): {str(name): deque(sorted(int(t) for t in times)) for name, times in logs.items()
+                       if name in known}
+            for key, logs in data.items()
+        }
+
+    def clear(self) -> None:
+        self._hits.clear()
+
+
+def _free_at(window: Window, log: deque[int], now_ms: int) -> int:
+    """When a full window lets the next request in: its oldest counted request leaves it."""
+    # The window holds requests in (now - period, now]; the oldest leaves at t + period.
+    return log[len(log) - window.limit] + window.period_ms if len(log) >= window.limit else now_ms

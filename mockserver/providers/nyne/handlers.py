@@ -1,0 +1,251 @@
+"""Nyne request handlers: credentials, rate limits, submit and poll, and the admin's plain-data views."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import orjson
+from aiohttp import web
+
+from mockserver.core.auth import CredentialIndex, secrets_equal
+from mockserver.core.callbacks import AllowList, CallbackDispatcher
+from mockserver.core.clock import Clock
+from mockserver.core.errors import ApiError
+from mockserver.core.http import Reply
+from mockserver.core.jobs import Job, JobStore, Outcome, Stage
+from mockserver.core.ratelimit import RateLimiter, Window
+from mockserver.core.scheduler import Scheduler
+from mockserver.core.world import Flags, derive, stable_key
+from mockserver.providers.nyne import errors
+from mockserver.providers.nyne.envelope import instant, success
+from mockserver.providers.nyne.ledger import CreditLedger
+from mockserver.providers.nyne.parsing import REPLIES, TYPES_BY_PLATFORM, InteractionRequest, parse_submit
+from mockserver.providers.nyne.world import Credential, NyneWorld
+
+QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
+_PURGE_EVERY = 64  # submits between sweeps of expired jobs
+
+
+class NyneApi:
+    """Handlers bound to one world and the state the API changed; `replace_world` starts afresh."""
+
+    def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler) -> None:
+        self.clock = clock
+        self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload)
+        self.replace_world(world)
+
+    def replace_world(self, world: NyneWorld, clock: Clock | None = None,
+                      scheduler: Scheduler | None = None) -> None:
+        """A fresh world and no API-made state; a reset may also hand over the app's clock and scheduler."""
+        if clock is not None:
+            self.clock = self.dispatcher.clock = clock
+        if scheduler is not None:
+            self.dispatcher.scheduler = scheduler
+        self.world = world
+        self.keys = CredentialIndex((c.api_key, c) for c in world.credentials)
+        self.allow_list = AllowList(world.callback_hosts)
+        self.jobs = JobStore(world.timing.result_ttl_ms)
+        self.ledger = CreditLedger()
+        limits = world.limits
+        self.limiter = RateLimiter((Window("minute", limits.per_minute, 60_000),
+                                    Window("hour", limits.per_hour, 3_600_000)))
+        self.flags = Flags({"rate_limits": limits.enabled})  # the admin API may switch limits at run time
+        self.dispatcher.reset()
+        self.submitted = 0
+
+    # -- the two documented operations -----------------------------------------
+
+    async def submit_interactions(self, request: web.Request) -> Reply:
+        credential, headers = self._admit(request)
+        with _headers_on_errors(headers):
+            body = await _json_body(request)
+            parsed = parse_submit(body, self.allow_list)
+            job = self._start(parsed, credential)
+            return Reply(success(self.view(job, self.clock.now_ms()), self.clock.now_ms()), 202, headers)
+
+    async def poll_interactions(self, request: web.Request) -> Reply:
+        credential, headers = self._admit(request)
+        with _headers_on_errors(headers):
+            values = request.query.getall("request_id", [])
+            if len(values) > 1:
+                raise errors.invalid_parameter("request_id may be given only once")
+            request_id = values[0].strip() if values else ""
+            if not request_id:
+                raise errors.missing_parameter("request_id is required: GET /person/interactions?request_id=<id>")
+            now = self.clock.now_ms()
+            job = self.jobs.get(request_id, now, owner=credential.id)
+            if job is None:
+                raise errors.request_not_found(request_id)
+            return Reply(success(self.view(job, now), now), 200, headers)
+
+    # -- steps -------------------------------------------------------------------
+
+    def _admit(self, request: web.Request) -> tuple[Credential, dict[str, str]]:
+        """Authenticate, then count the request against the key's limits (401s are not counted)."""
+        credential = self.authenticate(request)
+        now = self.clock.now_ms()
+        decision = self.limiter.hit(credential.id, now) if self.flags["rate_limits"] else None
+        if decision is None:
+            return credential, {}
+        headers = decision.headers(now)
+        if not decision.allowed:
+            raise errors.rate_limited(int(headers["Retry-After"]), headers)
+        return credential, headers
+
+    def authenticate(self, request: web.Request) -> Credential:
+        """Headers first; the query parameters api_key/api_secret serve clients that cannot set headers."""
+        key = request.headers.get("X-API-Key") or request.query.get("api_key") or ""
+        secret = request.headers.get("X-API-Secret") or request.query.get("api_secret") or ""
+        if not key.strip() or not secret.strip():
+            raise errors.missing_credentials()
+        credential = self.keys.lookup(key)
+        # Compare the secret even for an unknown key, so both failures take the same time.
+        expected = credential.api_secret if credential is not None else "\x00unknown"
+        if not secrets_equal(secret, expected) or credential is None:
+            raise errors.invalid_credentials()
+        return credential
+
+    def _next_request_id(self, now_ms: int) -> str:
+        key = stable_key(self.world.seed, "nyne", "request-id")
+        n = self.submitted
+        self.submitted += 1
+        return f"interaction_{derive(key, n, 0):016x}_{now_ms // 1000}_{1000 + derive(key, n, 1) % 9000}"
+
+    def _start(self, parsed: InteractionRequest, credential: Credential) -> Job:
+        now = self.clock.now_ms()
+        timing = self.world.timing
+        stages = (Stage(QUEUED, timing.queued_ms), Stage(PROCESSING, timing.processing_ms))
+        finishes = now + timing.queued_ms + timing.processing_ms
+        failure = self.world.failure(parsed)
+        total = None if failure else self.world.result_size(parsed, finishes)
+        outcome = Outcome(FAILED, error=failure) if failure else Outcome(COMPLETED, {"total_count": total})
+        job = Job(self._next_request_id(now), credential.id, now, stages, outcome, parsed.to_data())
+        if self.submitted % _PURGE_EVERY == 0:
+            self.jobs.purge(now)
+        self.jobs.add(job)
+        self.ledger.record(job.id, credential.id, now, finishes, total)
+        if parsed.callback_url is not None:
+            self.dispatcher.schedule(parsed.callback_url, job.id, credential.id, finishes)
+        return job
+
+    def view(self, job: Job, now_ms: int) -> dict[str, Any]:
+        """The job as a poll shows it at `now_ms`."""
+        status = job.status_at(now_ms)
+        data: dict[str, Any] = {"request_id": job.id, "status": status, "completed": status == COMPLETED}
+        if status == COMPLETED:
+            data["result"] = self.world.result(InteractionRequest.from_data(job.input), job.finishes_ms)
+            data["completed_on"] = instant(job.finishes_ms)
+        elif status == FAILED:
+            data["error"] = job.outcome.error
+            data["failed_on"] = instant(job.finishes_ms)
+        return data
+
+    def _callback_payload(self, request_id: str, now_ms: int) -> dict[str, Any] | None:
+        job = self.jobs.peek(request_id)
+        if job is None:
+            return None
+        return success(self.view(job, max(now_ms, job.finishes_ms)), now_ms)
+
+    # -- plain data for the admin API ----------------------------------------------
+
+    def callback_deliveries(self) -> list[dict[str, Any]]:
+        """Every callback delivery with all its attempts (URL credentials masked)."""
+        return self.dispatcher.deliveries()
+
+    def credit_ledger(self) -> dict[str, Any]:
+        """Per credential id: settled credits and every charge."""
+        return self.ledger.view(self.clock.now_ms())
+
+    def force_job(self, request_id: str, status: str, error: str | None = None) -> dict[str, Any]:
+        """End a job now as `completed` or `failed`; its callback (if any) becomes due now."""
+        if status not in (COMPLETED, FAILED):
+            raise ValueError("a job can be forced to 'completed' or 'failed'")
+        now = self.clock.now_ms()
+        job = self.jobs.peek(request_id)
+        if job is None:
+            raise KeyError(request_id)
+        parsed = InteractionRequest.from_data(job.input)
+        total = self.world.result_size(parsed, min(now, job.finishes_ms)) if status == COMPLETED else None
+        outcome = Outcome(COMPLETED, {"total_count": total}) if status == COMPLETED else \
+            Outcome(FAILED, error=error or "The job was failed through the admin API")
+        settled = job.settle(outcome, now)
+        self.jobs.replace(settled)
+        self.ledger.settle_early(request_id, settled.finishes_ms, total)
+        delivery = self.dispatcher.for_ref(request_id)
+        if delivery is not None:
+            self.dispatcher.reschedule(delivery.id, settled.finishes_ms)
+        return self.view(settled, now)
+
+    def export_state(self) -> dict[str, Any]:
+        return {
+            "submitted": self.submitted,
+            "jobs": self.jobs.export(),
+            "ledger": self.ledger.export(),
+            "callbacks": self.dispatcher.export(),
+            "rate_limits": self.limiter.export(),
+            "flags": self.flags.overrides(),
+        }
+
+    def import_state(self, state: dict[str, Any]) -> None:
+        try:
+            self.jobs.load(state.get("jobs", []))
+            for job in self.jobs:
+                _check_input(job.input)
+            self.ledger.load(state.get("ledger", []))
+            self.limiter.load(state.get("rate_limits", {}))
+            self.flags.restore(state.get("flags", {}))
+            self.dispatcher.load(state.get("callbacks", {}))
+            self.submitted = int(state.get("submitted", len(self.jobs)))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise ValueError(f"not a Nyne state snapshot: {error}") from None
+
+    def default_credentials(self) -> dict[str, Any]:
+        """The first credential pair: what a test client sends unless told otherwise."""
+        first = self.world.credentials[0]
+        return {"credential_id": first.id, "headers": {"X-API-Key": first.api_key, "X-API-Secret": first.api_secret}}
+
+    async def close(self) -> None:
+        await self.dispatcher.close()
+
+
+def _check_input(data: Any) -> None:
+    """A snapshot's job input must be a request the world can answer, or polls would fail later."""
+    parsed = InteractionRequest.from_data(data)
+    kinds = TYPES_BY_PLATFORM.get(parsed.platform)
+    if kinds is None or parsed.interaction_type not in kinds or not isinstance(parsed.max_results, int):
+        raise ValueError(f"job input {data!r} is not a valid request")
+    if (parsed.tweet_id if parsed.interaction_type == REPLIES else parsed.username) is None:
+        raise ValueError(f"job input {data!r} names no account or tweet")
+
+
+async def _json_body(request: web.Request) -> Any:
+    too_large = ApiError(413, "payload_too_large",
+                         f"The request body is larger than {request.client_max_size} bytes")
+    # Decide from the declared length first: a half-read oversized stream is not a JSON problem.
+    if request.content_length is not None and request.content_length > request.client_max_size:
+        raise too_large
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise too_large from None
+    if not raw.strip():
+        raise errors.invalid_json("The request body is empty; send a JSON object")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        raise errors.invalid_json(f"The request body is not valid JSON ({error})") from None
+
+
+class _headers_on_errors:
+    """Errors after admission still carry the rate-limit headers the request earned."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self.headers = headers
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, ApiError) and self.headers:
+            error.headers = {**self.headers, **error.headers}
+        return False

@@ -1,0 +1,30 @@
+"""The Nyne route table: submit and poll person interactions on the same path."""
+
+from __future__ import annotations
+
+from mockserver.core.http import Endpoint
+from mockserver.providers.nyne.handlers import NyneApi
+
+PATH = "/person/interactions"
+
+
+def endpoints(api: NyneApi) -> tuple[Endpoint, ...]:
+    return (
+        Endpoint(
+            method="POST",
+            path=PATH,
+            handler=api.submit_interactions,
+            summary="Queue a lookup of a Twitter/X or Instagram account's repliers, followers or following",
+            response_schema="nyne/submit-response",
+            error_schema="nyne/error",
+            success_status=202,
+        ),
+        Endpoint(
+            method="GET",
+            path=PATH,
+            handler=api.poll_interactions,
+            summary="The status of a queued lookup, with its result once completed",
+            response_schema="nyne/poll-response",
+            error_schema="nyne/error",
+        ),
+    )
