@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Sequence
@@ -48,10 +47,15 @@ def unit_float(value: int) -> float:
 
 
 def derived_uuid(key: int, index: int, salt: int = 0) -> str:
-    """A version-4-shaped UUID that is a pure function of its inputs."""
-    high = derive(key, index, salt)
-    low = derive(key, index, salt + 1)
-    return str(uuid.UUID(int=(high << 64) | low, version=4))
+    """A version-4-shaped UUID that is a pure function of its inputs.
+
+    Formatted by hand: building `uuid.UUID` objects was a visible share of a
+    request's time.
+    """
+    high = (derive(key, index, salt) & ~0xF000) | 0x4000  # version 4
+    low = (derive(key, index, salt + 1) & ~(0xC << 60)) | (0x8 << 60)  # RFC 4122 variant
+    h = f"{high:016x}{low:016x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def slugify(text: str) -> str:

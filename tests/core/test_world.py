@@ -32,6 +32,10 @@ def test_derived_values_are_pure_and_spread() -> None:
 
 
 def test_derived_uuid_is_a_version_4_uuid() -> None:
+    key = stable_key("k")
+    for index in range(200):  # the hand-made formatting equals the uuid module's
+        raw = (derive(key, index, 0) << 64) | derive(key, index, 1)
+        assert derived_uuid(key, index) == str(uuid.UUID(int=raw, version=4))
     value = uuid.UUID(derived_uuid(stable_key("k"), 3))
     assert value.version == 4
     assert derived_uuid(stable_key("k"), 3) == str(value)

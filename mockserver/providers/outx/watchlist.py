@@ -27,6 +27,7 @@ INTERACTION_TYPES = (LIKE, COMMENT)
 GRAPH_DAYS = 7
 _MINUTE_MS = 60_000
 _RESIDUE_CACHE_SIZE = 256
+_RENDER_CACHE_SIZE = 4096  # rendered interactions and posts kept per watchlist
 
 # Salts: independent random values drawn for the same item.
 _S_TIME, _S_ID, _S_TEXT, _S_POST, _S_ACTOR, _S_KIND = range(6)
@@ -143,7 +144,16 @@ class Watchlist:
         self.post_origin_ms = self.origin_ms - 8 * self.post_step_ms
         # The overlay: likes made through the API, oldest first, and per post their times.
         self.agent_likes: list[AgentLike] = []
+        self._agent_times: list[int] = []  # every overlay like's time, sorted
         self._agent_like_times: dict[int, list[int]] = {}
+        # Derived items never change, so rendering them once is enough (bounded caches).
+        self._interactions: dict[int, tuple[dict[str, Any], int]] = {}
+        self._posts: dict[int, dict[str, Any]] = {}
+        self._past_days: dict[tuple[Selection, int, int], dict[str, Any]] = {}
+        # Answers depend on the clock only through how many items exist by then, which
+        # changes every few minutes, not every millisecond: memoise on that count.
+        self._pages: dict[tuple[Any, ...], InteractionsPage] = {}
+        self._todays: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     # -- time <-> index ------------------------------------------------------
 
@@ -204,6 +214,10 @@ class Watchlist:
 
     # -- queries -------------------------------------------------------------
 
+    def _overlay_seen(self, now_ms: int) -> int:
+        """How many overlay likes exist by now: with the derived count, all an answer depends on."""
+        return bisect_left(self._agent_times, now_ms + 1)
+
     def _extra(self, selection: Selection, now_ms: int) -> list[AgentLike]:
         """Overlay likes that exist by now and match, newest first."""
         if not self.agent_likes or not selection.allows_type(LIKE):
@@ -219,9 +233,17 @@ class Watchlist:
         cost is O(overlay + page size) whatever the offset.
         """
         n = self.count_at(now_ms)
+        key = (selection, offset, size, n, self._overlay_seen(now_ms))
+        cached = self._pages.get(key)
+        if cached is None:
+            cached = self._page(selection, offset, size, now_ms, n, self._extra(selection, now_ms))
+            _remember(self._pages, key, cached)
+        return cached
+
+    def _page(self, selection: Selection, offset: int, size: int, now_ms: int, n: int,
+              extra: list[AgentLike]) -> InteractionsPage:
         residues = self._residues_for(selection)
         derived = self._count_below(residues, n)
-        extra = self._extra(selection, now_ms)
         # Where each overlay like lands in the merged list: after every derived
         # item newer than it and every newer overlay like.
         placed = [i + derived - self._count_below(residues, self.count_at(like.time_ms))
@@ -238,22 +260,38 @@ class Watchlist:
         return InteractionsPage(data, total, likes, total - likes)
 
     def graph(self, selection: Selection, now_ms: int) -> list[dict[str, Any]]:
-        """Per-day like and comment counts for the last GRAPH_DAYS days, today last."""
+        """Per-day like and comment counts for the last GRAPH_DAYS days, today last.
+
+        Days before today are complete and never change (unless the overlay
+        grows, which is part of the cache key), so they are computed once.
+        """
         today = day_start_ms(now_ms)
-        likes, comments = selection.only(LIKE), selection.only(COMMENT)
-        extra_times = [like.time_ms for like in self._extra(selection, now_ms)]
         days = []
-        for back in range(GRAPH_DAYS - 1, -1, -1):
+        for back in range(GRAPH_DAYS - 1, 0, -1):
             start = today - back * DAY_MS
-            end = min(start + DAY_MS - 1, now_ms)
-            lo, hi = self.count_at(start - 1), self.count_at(end)
-            days.append({
-                "posted_at": date_of_ms(start),
-                "like_count": self.count(likes, hi) - self.count(likes, lo)
-                + sum(start <= t <= end for t in extra_times),
-                "comment_count": self.count(comments, hi) - self.count(comments, lo),
-            })
+            key = (selection, start, len(self.agent_likes))
+            day = self._past_days.get(key)
+            if day is None:
+                day = self._day(selection, start, start + DAY_MS - 1)
+                _remember(self._past_days, key, day)
+            days.append(day)
+        key = (selection, today, self.count_at(now_ms), self._overlay_seen(now_ms))
+        todays = self._todays.get(key)
+        if todays is None:
+            todays = self._day(selection, today, now_ms)
+            _remember(self._todays, key, todays)
+        days.append(todays)
         return days
+
+    def _day(self, selection: Selection, start: int, end: int) -> dict[str, Any]:
+        likes, comments = selection.only(LIKE), selection.only(COMMENT)
+        lo, hi = self.count_at(start - 1), self.count_at(end)
+        extra = sum(start <= like.time_ms <= end for like in self._extra(selection, end))
+        return {
+            "posted_at": date_of_ms(start),
+            "like_count": self.count(likes, hi) - self.count(likes, lo) + extra,
+            "comment_count": self.count(comments, hi) - self.count(comments, lo),
+        }
 
     # -- the overlay -----------------------------------------------------------
 
@@ -275,6 +313,7 @@ class Watchlist:
 
     def add_agent_like(self, like: AgentLike) -> None:
         insort(self.agent_likes, like, key=lambda item: (item.time_ms, item.id))
+        insort(self._agent_times, like.time_ms)
         insort(self._agent_like_times.setdefault(like.post_index, []), like.time_ms)
 
     def _agent_interaction(self, like: AgentLike, now_ms: int) -> dict[str, Any]:
@@ -284,17 +323,22 @@ class Watchlist:
     # -- rendering -----------------------------------------------------------
 
     def interaction(self, k: int, now_ms: int) -> dict[str, Any]:
-        r = k % PERIOD
-        created = self.time_ms(k)
-        is_comment = self._is_comment[r]
-        return {
-            "id": derived_uuid(self.key, k, _S_ID),
-            "text": pick(self._content.comments, derive(self.key, k, _S_TEXT)) if is_comment else "",
-            "interaction_type": COMMENT if is_comment else LIKE,
-            "created_at": created,
-            "author": self.actors[self._actor_slot[r]],
-            "post": self.post(self._post_index_for(k, created), now_ms),
-        }
+        cached = self._interactions.get(k)
+        if cached is None:
+            r = k % PERIOD
+            created = self.time_ms(k)
+            is_comment = self._is_comment[r]
+            base = {
+                "id": derived_uuid(self.key, k, _S_ID),
+                "text": pick(self._content.comments, derive(self.key, k, _S_TEXT)) if is_comment else "",
+                "interaction_type": COMMENT if is_comment else LIKE,
+                "created_at": created,
+                "author": self.actors[self._actor_slot[r]],
+            }
+            cached = (base, self._post_index_for(k, created))
+            _remember(self._interactions, k, cached)
+        base, j = cached
+        return {**base, "post": self.post(j, now_ms)}
 
     def _post_time_ms(self, j: int) -> int:
         return self.post_origin_ms + j * self.post_step_ms + derive(self.key, j, _S_PTIME) % self.post_step_ms
@@ -312,6 +356,16 @@ class Watchlist:
 
     def post(self, j: int, now_ms: int) -> dict[str, Any]:
         """Post j as the Posts API shows it at `now_ms` (agent likes done by then included)."""
+        post = self._posts.get(j)
+        if post is None:
+            post = self._render_post(j)
+            _remember(self._posts, j, post)
+        liked = self._agent_like_times.get(j)
+        if liked:
+            return {**post, "likes_count": post["likes_count"] + bisect_left(liked, now_ms + 1)}
+        return post
+
+    def _render_post(self, j: int) -> dict[str, Any]:
         h = derive(self.key, j, _S_PCOUNTS)
         meta = derive(self.key, j, _S_PMETA)
         created = self._post_time_ms(j)
@@ -323,7 +377,7 @@ class Watchlist:
             "linkedin_post_url": f"https://www.linkedin.com/feed/update/{activity}",
             "content": pick(content.posts, derive(self.key, j, _S_PCONTENT)),
             "created_at": created,
-            "likes_count": 40 + h % 900 + bisect_left(self._agent_like_times.get(j, ()), now_ms + 1),
+            "likes_count": 40 + h % 900,
             "shares_count": (h >> 10) % 60,
             "comments_count": 4 + (h >> 20) % 120,
             "bookmark": (meta & 0xF) == 0,
@@ -338,6 +392,13 @@ class Watchlist:
             "list_info": [],
             "post_author": pick(self._post_authors, derive(self.key, j, _S_PAUTHOR)),
         }
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep at most _RENDER_CACHE_SIZE entries: when full, start over (cheap, and the working set refills)."""
+    if len(cache) >= _RENDER_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
 
 
 def _some(pool: tuple[str, ...], bits: int, most: int) -> list[str]:

@@ -215,3 +215,13 @@ async def test_task_ids_and_timings_are_deterministic(make_client) -> None:
         await client.post("/__admin/clock/advance", json={"by": "1m"})
         runs.append([await task(client, task_id) for task_id in ids])
     assert runs[0] == runs[1]
+
+
+async def test_a_like_shows_in_likes_count_even_where_the_like_itself_is_filtered_out(client: TestClient) -> None:
+    # Asked twice with the same filter: the second answer must not be a stale copy of the first.
+    comment = (await interactions(client, interaction_type="comment"))["data"][0]
+    await like(client, {"social_urn": comment["post"]["social_urn"]})
+    await client.post("/__admin/clock/advance", json={"by": "1m"})
+    again = await interactions(client, interaction_type="comment", actor_ids=comment["author"]["id"])
+    same = next(item for item in again["data"] if item["id"] == comment["id"])
+    assert same["post"]["likes_count"] == comment["post"]["likes_count"] + 1

@@ -137,6 +137,7 @@ def test_actors_are_skewed_but_many_take_part() -> None:
 
 def test_a_deep_page_costs_what_the_first_costs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cost is counted in hash evaluations, not seconds: bench/ measures speed."""
+    # (Rendered items are cached, so every measured page must be one not rendered before.)
     from mockserver.providers.outx import watchlist as module
 
     wl = watchlist(interactions=1_000_000, history_days=60)
@@ -151,9 +152,11 @@ def test_a_deep_page_costs_what_the_first_costs(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(module, "derive", counting)
     costs = []
-    for offset in (0, 99_990, 280_000):
+    for offset in (20_000, 99_990, 280_000):  # cold pages: nothing rendered for them yet
         calls.clear()
         page = wl.page(selection, offset, 10, ANCHOR)
         assert len(page.data) == 10
         costs.append(calls["derive"])
-    assert max(costs) - min(costs) <= 2, costs
+    # Pages differ only in how many distinct posts their ten items share (about ten hash
+    # evaluations each); a scan to the offset would cost hundreds of thousands.
+    assert max(costs) <= 2 * min(costs) and max(costs) < 200, costs
