@@ -15,6 +15,7 @@ from aiohttp import web
 from mockserver import __version__
 from mockserver.app import UnknownProvider, create_app
 from mockserver.core.clock import parse_instant_ms
+from mockserver.persistence import StateFileError
 from mockserver.scenario import ScenarioError
 from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
 from mockserver.state import WORLD
@@ -54,6 +55,16 @@ def _providers(text: str) -> tuple[str, ...]:
     return names
 
 
+def _interval(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.05 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"interval must be a number of seconds from 0.05 to 3600, not {text!r}")
+    return value
+
+
 def _journal_size(text: str) -> int:
     if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
         raise argparse.ArgumentTypeError(f"journal size must be an integer from 1 to 1000000, not {text!r}")
@@ -88,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="start with the clock frozen at this ISO 8601 instant")
     serve.add_argument("--journal-size", type=_journal_size, default=_journal_size(env.get("journal_size", "1000")),
                        help="how many requests the admin journal keeps (oldest fall out)")
+    serve.add_argument("--state", type=Path, default=Path(env["state"]) if "state" in env else None, metavar="FILE",
+                       help="keep the mutable state in FILE: restored at start, saved every --state-interval "
+                            "seconds and at shutdown")
+    serve.add_argument("--state-interval", type=_interval, default=2.0, metavar="SECONDS")
     if "providers" in env:
         serve.set_defaults(providers=_providers(env["providers"]))
 
@@ -136,6 +151,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token or None,
         freeze_at_ms=args.freeze_at,
         journal_size=args.journal_size,
+        state_path=args.state,
+        state_interval_s=args.state_interval,
         **overrides,  # type: ignore[arg-type]
     )
 
@@ -143,7 +160,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 async def serve(settings: Settings) -> None:
     try:
         app = create_app(settings)
-    except (ScenarioError, UnknownProvider) as error:
+    except (ScenarioError, UnknownProvider, StateFileError) as error:
         raise CliError(str(error)) from None
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()

@@ -9,14 +9,11 @@ from aiohttp import web
 from mockserver import __version__
 from mockserver.admin.clock import clock_json
 from mockserver.admin.common import AdminError, bad_request, json_object, take_int
-from mockserver.core.clock import Clock, ClockState
 from mockserver.core.http import json_response
 from mockserver.scenario import ScenarioError, parse_scenario
 from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
+from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
 from mockserver.worlds import rebuild_worlds
-
-SNAPSHOT_FORMAT = "mockserver-state/1"
-
 
 async def health(request: web.Request) -> web.Response:
     app = request.config_dict
@@ -82,43 +79,6 @@ async def reset(request: web.Request) -> web.Response:
     return json_response({"reset": True, "seed": seed, "scenario": loaded.name, "clock": clock_json(clock)})
 
 
-def export_snapshot(app: Any) -> dict[str, Any]:
-    context = app[WORLD].context
-    clock = app[CLOCK].state()
-    return {
-        "format": SNAPSHOT_FORMAT,
-        "seed": context.seed,
-        "anchor_ms": context.anchor_ms,
-        "scenario": context.scenario.document,
-        "clock": {"mode": clock.mode, "now_ms": clock.now_ms, "offset_ms": clock.offset_ms},
-        "providers": {name: runtime.export_state() for name, runtime in app[PROVIDERS].items()},
-    }
-
-
-def _clock_state(value: Any) -> ClockState:
-    try:
-        state = ClockState(mode=value["mode"], now_ms=int(value["now_ms"]), offset_ms=int(value["offset_ms"]))
-    except (TypeError, KeyError, ValueError):
-        raise bad_request("clock must be {mode, now_ms, offset_ms}") from None
-    if state.mode not in ("system", "offset", "frozen"):
-        raise bad_request("clock.mode must be system, offset or frozen")
-    return state
-
-
-def import_snapshot(app: Any, snapshot: dict[str, Any], loaded: Any) -> None:
-    providers = snapshot.get("providers", {})
-    seed, anchor_ms = snapshot.get("seed"), snapshot.get("anchor_ms")
-    if isinstance(seed, bool) or not isinstance(seed, int) or isinstance(anchor_ms, bool) or not isinstance(anchor_ms, int):
-        raise bad_request("seed and anchor_ms must be integers")
-    if not isinstance(providers, dict) or set(providers) - set(app[PROVIDERS]):
-        raise bad_request(f"providers must be an object keyed by running providers: {', '.join(app[PROVIDERS])}")
-    clock_state = _clock_state(snapshot.get("clock"))
-    rebuild_worlds(app, seed, loaded, anchor_ms)
-    app[CLOCK].restore(clock_state)
-    for name, runtime in app[PROVIDERS].items():
-        runtime.import_state(providers.get(name, {}))
-
-
 async def get_state(request: web.Request) -> web.Response:
     return json_response(export_snapshot(request.config_dict))
 
@@ -127,18 +87,10 @@ async def put_state(request: web.Request) -> web.Response:
     """Replace the whole mutable state by a snapshot; on any error nothing changes."""
     app = request.config_dict
     snapshot = await json_object(request)
-    if snapshot.get("format") != SNAPSHOT_FORMAT:
-        raise bad_request(f'format must be "{SNAPSHOT_FORMAT}"')
-    loaded = _scenario_from(snapshot, request, "state snapshot")
-    before, loaded_before = export_snapshot(app), app[WORLD].context.scenario
     try:
-        import_snapshot(app, snapshot, loaded)
-    except AdminError:
-        import_snapshot(app, before, loaded_before)
-        raise
-    except (ValueError, KeyError, TypeError) as error:
-        import_snapshot(app, before, loaded_before)
-        raise bad_request(f"the snapshot does not fit this server: {error}", "invalid_snapshot") from None
+        restore_snapshot(app, snapshot)
+    except SnapshotError as error:
+        raise bad_request(str(error), "invalid_snapshot") from None
     return json_response({"imported": True, "clock": clock_json(app[CLOCK])})
 
 
