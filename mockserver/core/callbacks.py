@@ -10,14 +10,18 @@ when it is moved. Every attempt is kept as plain data for the admin API.
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import logging
+import socket
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 import orjson
+from aiohttp.abc import AbstractResolver
+from aiohttp.resolver import DefaultResolver
 
 from mockserver.core.clock import Clock
 from mockserver.core.scheduler import Scheduler
@@ -31,23 +35,50 @@ class CallbackRefused(ValueError):
     """A callback URL the mock will not call; the message says why, for a 400 answer."""
 
 
+def _network(entry: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(entry, strict=False)
+    except ValueError:
+        return None
+
+
 class AllowList:
-    """Loopback hosts always, plus the hosts a scenario names ("hooks.example.com", "*.example.com")."""
+    """Loopback always, plus what a scenario lists: names ("hooks.example.com", "*.example.com")
+    and addresses or networks ("10.0.0.0/8").
+
+    Names are checked when a callback is submitted, and again after DNS
+    resolution when it is sent (`allows_address`, through `GuardedResolver`),
+    so a name that resolves, or is rebound, to a private, link-local (cloud
+    metadata) or reserved address is refused unless that address is listed.
+    """
 
     def __init__(self, hosts: Iterable[str] = ()) -> None:
-        self.exact: frozenset[str] = frozenset(h.lower().rstrip(".") for h in hosts if not h.startswith("*."))
-        self.suffixes: tuple[str, ...] = tuple(h[1:].lower().rstrip(".") for h in hosts if h.startswith("*."))
+        entries = [h.lower().rstrip(".") for h in hosts]
+        self.networks = tuple(net for net in map(_network, entries) if net is not None)
+        names = [h for h in entries if _network(h) is None]
+        self.exact: frozenset[str] = frozenset(h for h in names if not h.startswith("*."))
+        self.suffixes: tuple[str, ...] = tuple(h[1:] for h in names if h.startswith("*."))
+
+    def allows_address(self, address: str) -> bool:
+        """Whether the mock may connect to this resolved address."""
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return False
+        if ip.is_loopback or any(ip in network for network in self.networks):
+            return True
+        return ip.is_global  # public: fine for a listed name; private, link-local, reserved: not
 
     def allows_host(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         if host == "localhost" or host.endswith(".localhost"):
-            return True
+            return True  # still resolved and checked by GuardedResolver when sent
         try:
-            if ipaddress.ip_address(host).is_loopback:
-                return True
+            ip = ipaddress.ip_address(host)
         except ValueError:
-            pass  # a name, not an address
-        return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+            return host in self.exact or any(host.endswith(suffix) for suffix in self.suffixes)
+        return ip.is_loopback or any(ip in network for network in self.networks)
+
 
     def check(self, url: str) -> str:
         """The URL when the mock may call it; raises `CallbackRefused` otherwise. Never resolves DNS."""
@@ -69,6 +100,27 @@ class AllowList:
                 "hosts listed in its scenario's callback allow-list only"
             )
         return url.strip()
+
+
+class GuardedResolver(AbstractResolver):
+    """Resolves names like aiohttp does, then drops every address the allow-list refuses."""
+
+    def __init__(self, allow_list: Callable[[], AllowList]) -> None:
+        self._inner = DefaultResolver()
+        self._allow_list = allow_list
+
+    async def resolve(self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET) -> list[Any]:
+        records = await self._inner.resolve(host, port, family)
+        allowed = self._allow_list()
+        safe = [record for record in records if allowed.allows_address(record["host"])]
+        if not safe:
+            refused = ", ".join(sorted({record["host"] for record in records}))
+            # errno + text, so aiohttp's connection error carries the reason into the attempt record.
+            raise OSError(errno.EACCES, f"{host} resolves to {refused}: not an address the mock may call")
+        return safe
+
+    async def close(self) -> None:
+        await self._inner.close()
 
 
 def redact_url(url: str) -> str:
@@ -132,8 +184,10 @@ class CallbackDispatcher:
 
     def __init__(self, scheduler: Scheduler, clock: Clock, payload_for: PayloadSource,
                  retry_delays_ms: tuple[int, ...] = DOCUMENTED_RETRY_DELAYS_MS,
-                 timeout_s: float = 30.0, user_agent: str = "mockserver-callbacks/1") -> None:
+                 timeout_s: float = 30.0, user_agent: str = "mockserver-callbacks/1",
+                 allow_list: AllowList | None = None) -> None:
         self.scheduler = scheduler
+        self.allow_list = allow_list or AllowList()  # checked again after DNS resolution
         self.clock = clock
         self.payload_for = payload_for
         self.retry_delays_ms = retry_delays_ms
@@ -188,6 +242,7 @@ class CallbackDispatcher:
     async def _post(self, url: str, payload: Any) -> tuple[int | None, str | None]:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(resolver=GuardedResolver(lambda: self.allow_list)),
                 timeout=aiohttp.ClientTimeout(total=self.timeout_s),
                 headers={"User-Agent": self.user_agent},
             )

@@ -43,7 +43,7 @@ class NyneApi:
             self.dispatcher.scheduler = scheduler
         self.world = world
         self.keys = CredentialIndex((c.api_key, c) for c in world.credentials)
-        self.allow_list = AllowList(world.callback_hosts)
+        self.allow_list = self.dispatcher.allow_list = AllowList(world.callback_hosts)
         self.jobs = JobStore(world.timing.result_ttl_ms)
         self.ledger = CreditLedger()
         limits = world.limits
