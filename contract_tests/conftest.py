@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pytest
 
+from mockserver.providers import available_providers
 from mockserver.settings import Settings
 from mockserver.testing import ThreadedMockServer
 
@@ -29,5 +30,6 @@ def contract_target(pytestconfig: pytest.Config) -> Iterator[tuple[str, bool]]:
     if url:
         yield url, bool(pytestconfig.getoption("contract_allow_mutations"))
         return
-    with ThreadedMockServer(Settings(host="127.0.0.1", port=0, strict=True)) as server:
+    with ThreadedMockServer(Settings(host="127.0.0.1", port=0, strict=True,
+                                     providers=available_providers())) as server:
         yield server.url, True  # our own mock: every check may run

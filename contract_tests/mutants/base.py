@@ -63,10 +63,16 @@ class MutantProxy(ThreadedMockServer):
             async with session.request(request.method, self.upstream + request.path, params=query,
                                        headers=headers, data=await request.read()) as answer:
                 raw, status = await answer.read(), answer.status
+                # The upstream's headers pass through (rate-limit headers, Retry-After, ...);
+                # framing headers are recomputed for the possibly edited body.
+                passed = {k: v for k, v in answer.headers.items()
+                          if k.lower() not in ("content-length", "content-type", "content-encoding",
+                                               "transfer-encoding", "date", "server")}
         try:
             body: Any = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            return web.Response(body=raw, status=status)
+            return web.Response(body=raw, status=status, headers=passed)
         if not request.path.startswith("/__admin"):
             status, body = self.mutant.edit_response(request.path, query, status, body)
-        return web.json_response(body, status=status, dumps=lambda value: orjson.dumps(value).decode())
+        return web.json_response(body, status=status, headers=passed,
+                                 dumps=lambda value: orjson.dumps(value).decode())
