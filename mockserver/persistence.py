@@ -10,7 +10,6 @@ an error the user must resolve, never a silent fresh start.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any, AsyncIterator
 import orjson
 from aiohttp import web
 
+from mockserver.core.background import running
 from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
 
 log = logging.getLogger("mockserver.persistence")
@@ -94,14 +94,9 @@ class StateSaver:
                 log.exception("could not save the state to %s", self.path)
 
     async def lifecycle(self, app: web.Application) -> AsyncIterator[None]:
-        task = asyncio.create_task(self._every_interval(app), name="mockserver-state-saver")
-        try:
+        async with running(self._every_interval(app), "mockserver-state-saver"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            try:
-                self.save(app)
-            except OSError:
-                log.exception("could not save the state to %s at shutdown", self.path)
+        try:
+            self.save(app)
+        except OSError:
+            log.exception("could not save the state to %s at shutdown", self.path)

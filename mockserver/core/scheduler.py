@@ -9,12 +9,12 @@ five-minute retry schedule plays out in milliseconds, in a fixed order.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import logging
 from typing import AsyncIterator, Awaitable, Callable
 
+from mockserver.core.background import running
 from mockserver.core.clock import Clock
 
 log = logging.getLogger("mockserver.scheduler")
@@ -63,10 +63,5 @@ class Scheduler:
 
     async def lifecycle(self, _app: object) -> AsyncIterator[None]:
         """For `app.cleanup_ctx`: run the loop while the app is up."""
-        task = asyncio.create_task(self.run_forever(), name="mockserver-scheduler")
-        try:
+        async with running(self.run_forever(), "mockserver-scheduler"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

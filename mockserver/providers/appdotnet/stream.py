@@ -22,6 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from mockserver.core.clock import DAY_MS
+from mockserver.core.timeline import Timeline
 from mockserver.core.world import derive, unit_float
 
 FOLLOW, REPLY, REPOST, STAR, WELCOME = "follow", "reply", "repost", "star", "welcome"
@@ -51,17 +52,18 @@ class Stream:
         self.key = key
         self.step_ms = max(1, history_days * DAY_MS // interactions) if interactions else 0
         # Exactly `interactions` items exist at the anchor.
-        self.origin_ms = anchor_ms - interactions * self.step_ms + 1
-        self.limit = None if live else interactions
+        self.timeline = Timeline(key, _S_TIME, anchor_ms - interactions * self.step_ms + 1, self.step_ms,
+                                 None if live else interactions)
         # +1 s: event dates are shown to the second and must still differ by more than the window.
         self.lanes = (window_ms + 1000) // self.step_ms + 2 if self.step_ms else 2
         self.period = self.lanes * -(-_PERIOD_TARGET // self.lanes)
         self.channels = channels
         self._codes = bytes(self._choose(r) for r in range(self.period))
         self._residues: OrderedDict[frozenset[int], array] = OrderedDict()
-        self.post_step_ms = max(self.step_ms, 10 * MINUTE_MS)
+        post_step_ms = max(self.step_ms, 10 * MINUTE_MS)
         # Far enough back that every lane has two posts before the first interaction.
-        self.post_origin_ms = self.origin_ms - (2 * self.lanes + 2) * self.post_step_ms
+        self.posts = Timeline(key, _S_PTIME, self.timeline.origin_ms - (2 * self.lanes + 2) * post_step_ms,
+                              post_step_ms)
 
     # -- actions ---------------------------------------------------------------
 
@@ -93,25 +95,18 @@ class Stream:
     # -- time <-> index ----------------------------------------------------------
 
     def time_ms(self, k: int) -> int:
-        return self.origin_ms + k * self.step_ms + derive(self.key, k, _S_TIME) % self.step_ms
+        return self.timeline.time_ms(k)
 
     def count_at(self, t_ms: int) -> int:
         """How many interactions have happened at or before `t_ms`."""
-        if not self.step_ms or t_ms < self.origin_ms:
-            return 0
-        k0, into = divmod(t_ms - self.origin_ms, self.step_ms)
-        count = k0 + (derive(self.key, k0, _S_TIME) % self.step_ms <= into)
-        return count if self.limit is None else min(count, self.limit)
+        return self.timeline.count_at(t_ms)
 
     def post_time_ms(self, j: int) -> int:
-        return self.post_origin_ms + j * self.post_step_ms + derive(self.key, j, _S_PTIME) % self.post_step_ms
+        return self.posts.time_ms(j)
 
     def posts_at(self, t_ms: int) -> int:
         """How many of the user's posts exist at `t_ms`."""
-        if t_ms < self.post_origin_ms:
-            return 0
-        j0, into = divmod(t_ms - self.post_origin_ms, self.post_step_ms)
-        return j0 + (derive(self.key, j0, _S_PTIME) % self.post_step_ms <= into)
+        return self.posts.count_at(t_ms)
 
     # -- objects -----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms, day_start_ms
+from mockserver.core.timeline import Timeline
 from mockserver.core.world import Pools, derive, derived_uuid, pick, slugify, stable_key, unit_float
 from mockserver.providers.outx.content import LANGUAGES, POST_TYPES, OutxContent
 
@@ -118,10 +119,10 @@ class Watchlist:
         self._content = content
         initial: int = spec["interactions"]
         history_ms = spec.get("history_days", 28) * DAY_MS
-        self.step_ms = max(1, history_ms // initial) if initial else 0
-        # Chosen so that exactly `initial` interactions exist at the anchor.
-        self.origin_ms = anchor_ms - initial * self.step_ms + 1
-        self.limit = None if spec.get("live", True) else initial
+        step_ms = max(1, history_ms // initial) if initial else 0
+        # The origin is chosen so that exactly `initial` interactions exist at the anchor.
+        self.timeline = Timeline(self.key, _S_TIME, anchor_ms - initial * step_ms + 1, step_ms,
+                                 None if spec.get("live", True) else initial)
 
         self.actors = _actors(self.key, seed, pools, spec.get("actors", 150), spec.get("company_share", 0.1))
         self._slot_of_actor = {actor["id"]: slot for slot, actor in enumerate(self.actors)}
@@ -140,8 +141,8 @@ class Watchlist:
             for i in dict.fromkeys(derive(self.key, a, _S_CHOOSE_TRACKED) % len(people) for a in range(tracked))
         ]
         # About forty interactions per post; a post every 30 minutes to 2 days.
-        self.post_step_ms = min(2 * DAY_MS, max(30 * _MINUTE_MS, history_ms // max(1, initial // 40)))
-        self.post_origin_ms = self.origin_ms - 8 * self.post_step_ms
+        post_step_ms = min(2 * DAY_MS, max(30 * _MINUTE_MS, history_ms // max(1, initial // 40)))
+        self.posts = Timeline(self.key, _S_PTIME, self.timeline.origin_ms - 8 * post_step_ms, post_step_ms)
         # The overlay: likes made through the API, oldest first, and per post their times.
         self.agent_likes: list[AgentLike] = []
         self._agent_times: list[int] = []  # every overlay like's time, sorted
@@ -158,15 +159,11 @@ class Watchlist:
     # -- time <-> index ------------------------------------------------------
 
     def time_ms(self, k: int) -> int:
-        return self.origin_ms + k * self.step_ms + derive(self.key, k, _S_TIME) % self.step_ms
+        return self.timeline.time_ms(k)
 
     def count_at(self, t_ms: int) -> int:
         """How many interactions have happened at or before `t_ms`."""
-        if not self.step_ms or t_ms < self.origin_ms:
-            return 0
-        k0, into = divmod(t_ms - self.origin_ms, self.step_ms)
-        count = k0 + (derive(self.key, k0, _S_TIME) % self.step_ms <= into)
-        return count if self.limit is None else min(count, self.limit)
+        return self.timeline.count_at(t_ms)
 
     # -- filters -------------------------------------------------------------
 
@@ -306,10 +303,8 @@ class Watchlist:
         if not digits.isdecimal() or len(digits) > 25:
             return None
         created = int(digits) >> 22
-        if created > now_ms or created < self.post_origin_ms:
-            return None
-        j = (created - self.post_origin_ms) // self.post_step_ms
-        return j if self.activity_urn(j) == social_urn else None
+        j = self.posts.index_of(created) if created <= now_ms else None
+        return j if j is not None and self.activity_urn(j) == social_urn else None
 
     def add_agent_like(self, like: AgentLike) -> None:
         insort(self.agent_likes, like, key=lambda item: (item.time_ms, item.id))
@@ -340,19 +335,14 @@ class Watchlist:
         base, j = cached
         return {**base, "post": self.post(j, now_ms)}
 
-    def _post_time_ms(self, j: int) -> int:
-        return self.post_origin_ms + j * self.post_step_ms + derive(self.key, j, _S_PTIME) % self.post_step_ms
-
     def _post_index_for(self, k: int, created_ms: int) -> int:
         """One of the six newest posts published at least a minute before the interaction."""
-        t = created_ms - _MINUTE_MS - self.post_origin_ms
-        j0, into = divmod(t, self.post_step_ms)
-        published = j0 + (derive(self.key, j0, _S_PTIME) % self.post_step_ms <= into)
+        published = self.posts.count_at(created_ms - _MINUTE_MS)
         return published - 1 - derive(self.key, k, _S_POST) % min(published, 6)
 
     def activity_urn(self, j: int) -> str:
         """LinkedIn activity ids start with the creation time in ms (the top 41 bits)."""
-        return f"urn:li:activity:{(self._post_time_ms(j) << 22) | (derive(self.key, j, _S_PID) & 0x3FFFFF)}"
+        return f"urn:li:activity:{(self.posts.time_ms(j) << 22) | (derive(self.key, j, _S_PID) & 0x3FFFFF)}"
 
     def post(self, j: int, now_ms: int) -> dict[str, Any]:
         """Post j as the Posts API shows it at `now_ms` (agent likes done by then included)."""
@@ -368,7 +358,7 @@ class Watchlist:
     def _render_post(self, j: int) -> dict[str, Any]:
         h = derive(self.key, j, _S_PCOUNTS)
         meta = derive(self.key, j, _S_PMETA)
-        created = self._post_time_ms(j)
+        created = self.posts.time_ms(j)
         activity = self.activity_urn(j)
         post_type = pick(POST_TYPES, derive(self.key, j, _S_PTYPE))
         content = self._content
