@@ -35,13 +35,14 @@ class Response:
 class Throttle:
     """At most `per_second` requests a second (per client, so per provider)."""
 
-    def __init__(self, per_second: float, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, per_second: float, sleep: Callable[[float], None] = time.sleep,
+                 now: Callable[[], float] = time.monotonic) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
         self._next = 0.0
-        self._sleep = sleep
+        self._sleep, self._now = sleep, now
 
     def wait(self) -> None:
-        now = time.monotonic()
+        now = self._now()
         if now < self._next:
             self._sleep(self._next - now)
             now = self._next

@@ -78,6 +78,9 @@ def verify(options: VerifyOptions, out: TextIO | None = None) -> list[CheckResul
         if module is None or base is None or not selected:
             continue
         make_context, admin = context_factory(provider, module, base, options, schemas)
+        if admin is not None and provider not in admin.providers:
+            print(f"# {provider}: not served by the mock at {base}, not checked", file=out, flush=True)
+            continue
         print(f"# {provider} at {base}{' (mock admin API found: its clock is used)' if admin else ''}",
               file=out, flush=True)
         results += run_checks(selected, make_context, options.allow_mutations,
