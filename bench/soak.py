@@ -3,7 +3,8 @@
 Starts the mock (real clock, all providers), sends a steady mix of reads and
 writes across every provider for N minutes, and reports errors (5xx and
 connection failures must be 0), p99 latency per minute (drift), and resident
-memory per minute (must stay flat: caches and journals are bounded).
+memory per minute (must flatten: caches, the journal and the kept jobs are
+all bounded; the run uses a small --max-jobs so that bound is reached early).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def workload() -> itertools.cycle:
     mix: list[Any] = [
         lambda: ("GET", f"/api-interactions?watchlist_id={WATCHLIST}&page={next(pages) % 500 + 1}", OUTX, None),
         lambda: ("GET", f"/api-interactions?watchlist_id={WATCHLIST}&interaction_type=comment&page_size=50", OUTX, None),
-        lambda: ("POST", "/linkedin-agent/like-post", OUTX, {"social_urn": f"urn:li:activity:{next(pages)}"}),
+        lambda: ("POST", "/linkedin-agent/like-post", OUTX, {"social_urn": f"urn:li:activity:{next(pages) % 200}"}),
         lambda: ("GET", "/stream/0/users/me/interactions?count=20", ADN, None),
         lambda: ("GET", "/stream/0/users/me/interactions?count=-5&since_id=10", ADN, None),
         lambda: ("GET", "/v1/engagement/activity?account_id=acc_7Gx2kLm9Qr&limit=50", OUTFAME, None),
@@ -87,10 +88,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
+    parser.add_argument("--max-jobs", type=int, default=2000,
+                        help="the server's --max-jobs: small, so retained state reaches its bound within the run")
     args = parser.parse_args()
     port = free_port()
     import sys
-    server = Server([sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--journal-size", "1000"])
+    server = Server([sys.executable, "-m", "mockserver", "serve", "--port", str(port), "--journal-size", "1000",
+                     "--max-jobs", str(args.max_jobs)])
     try:
         print(f"start-up RSS {rss_mb(server.process.pid):.1f} MB", flush=True)
         errors = asyncio.run(soak(f"http://127.0.0.1:{port}", args.minutes, args.rate, server.process.pid))

@@ -65,9 +65,10 @@ def _interval(text: str) -> float:
     return value
 
 
-def _journal_size(text: str) -> int:
+def _count(text: str) -> int:
+    """A count of kept items (journal entries, jobs)."""
     if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"journal size must be an integer from 1 to 1000000, not {text!r}")
+        raise argparse.ArgumentTypeError(f"must be an integer from 1 to 1000000, not {text!r}")
     return int(text)
 
 
@@ -97,8 +98,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="require this bearer token on /__admin (then also reachable off loopback)")
     serve.add_argument("--freeze-at", type=_instant, default=None, metavar="INSTANT",
                        help="start with the clock frozen at this ISO 8601 instant")
-    serve.add_argument("--journal-size", type=_journal_size, default=_journal_size(env.get("journal_size", "1000")),
+    serve.add_argument("--journal-size", type=_count, default=_count(env.get("journal_size", "1000")),
                        help="how many requests the admin journal keeps (oldest fall out)")
+    serve.add_argument("--max-jobs", type=_count, default=_count(env.get("max_jobs", "10000")),
+                       help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
     serve.add_argument("--state", type=Path, default=Path(env["state"]) if "state" in env else None, metavar="FILE",
                        help="keep the mutable state in FILE: restored at start, saved every --state-interval "
                             "seconds and at shutdown")
@@ -151,6 +154,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token or None,
         freeze_at_ms=args.freeze_at,
         journal_size=args.journal_size,
+        max_jobs=args.max_jobs,
         state_path=args.state,
         state_interval_s=args.state_interval,
         **overrides,  # type: ignore[arg-type]

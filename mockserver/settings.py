@@ -22,6 +22,7 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     freeze_at_ms: int | None = None
     journal_size: int = 1000
+    max_jobs: int = 10_000  # per provider: agent tasks, lookup jobs; the oldest are forgotten
     state_path: Path | None = None  # keep the mutable state in this file across restarts
     state_interval_s: float = 2.0
 
@@ -29,5 +30,5 @@ class Settings:
 def env_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
     """The MOCKSERVER_* variables, which set defaults for the CLI flags."""
     env = os.environ if environ is None else environ
-    names = ("HOST", "PORT", "SEED", "SCENARIO", "PROVIDERS", "ADMIN_TOKEN", "FREEZE_AT", "JOURNAL_SIZE", "STATE")
+    names = ("HOST", "PORT", "SEED", "SCENARIO", "PROVIDERS", "ADMIN_TOKEN", "FREEZE_AT", "JOURNAL_SIZE", "STATE", "MAX_JOBS")
     return {name.lower(): env[f"MOCKSERVER_{name}"] for name in names if f"MOCKSERVER_{name}" in env}

@@ -7,11 +7,12 @@ from aiohttp import web
 from mockserver.core.world import pools_for
 from mockserver.providers import ProviderContext
 from mockserver.scenario import Scenario
-from mockserver.state import CLOCK, PROVIDERS, SCHEDULER, WORLD
+from mockserver.state import CLOCK, PROVIDERS, SCHEDULER, SETTINGS, WORLD
 
 
 def make_context(app: web.Application, seed: int, scenario: Scenario, anchor_ms: int) -> ProviderContext:
-    return ProviderContext(seed, app[CLOCK], pools_for(seed), scenario, anchor_ms, app[SCHEDULER])
+    return ProviderContext(seed, app[CLOCK], pools_for(seed), scenario, anchor_ms, app[SCHEDULER],
+                           app[SETTINGS].max_jobs)
 
 
 def rebuild_worlds(app: web.Application, seed: int, scenario: Scenario, anchor_ms: int) -> ProviderContext:

@@ -103,11 +103,13 @@ class JobStore:
     """Jobs by id, scoped to their owner, forgotten `ttl_ms` after they finish.
 
     An expired job answers exactly like an unknown one; expired jobs are also
-    dropped from memory when `purge` runs, so a long-lived server stays small.
+    dropped from memory when `purge` runs, and beyond `capacity` the oldest
+    jobs are forgotten, so a long-lived server stays small.
     """
 
-    def __init__(self, ttl_ms: int | None = None) -> None:
+    def __init__(self, ttl_ms: int | None = None, capacity: int | None = None) -> None:
         self.ttl_ms = ttl_ms
+        self.capacity = capacity  # at most this many jobs; the oldest are forgotten first
         self._jobs: dict[str, Job] = {}
 
     def __len__(self) -> int:
@@ -120,6 +122,9 @@ class JobStore:
         if job.id in self._jobs:
             raise ValueError(f"job id {job.id!r} is already taken")
         self._jobs[job.id] = job
+        if self.capacity is not None:
+            while len(self._jobs) > self.capacity:  # a long-running mock must not grow without bound
+                del self._jobs[next(iter(self._jobs))]
 
     def expired(self, job: Job, now_ms: int) -> bool:
         return self.ttl_ms is not None and now_ms >= job.finishes_ms + self.ttl_ms

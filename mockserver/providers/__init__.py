@@ -27,6 +27,7 @@ class ProviderContext:
     scenario: Scenario
     anchor_ms: int  # the instant the world is built around ("now" at start or reset)
     scheduler: Scheduler  # clock-driven work (callback deliveries, retries)
+    max_jobs: int = 10_000  # asynchronous jobs/tasks a provider keeps; the oldest go first
 
 
 def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:

@@ -87,3 +87,11 @@ def test_export_and_load_round_trip_through_json() -> None:
     copy.load(data)
     assert list(copy) == list(store)
     assert copy.export() == store.export()
+
+
+def test_a_store_with_a_capacity_forgets_the_oldest_jobs() -> None:
+    store = JobStore(capacity=3)
+    for n in range(5):
+        store.add(Job(f"job-{n}", "owner", n, (), Outcome("completed")))
+    assert len(store) == 3 and [job.id for job in store] == ["job-2", "job-3", "job-4"]
+    assert store.get("job-0", 10) is None and store.get("job-4", 10) is not None

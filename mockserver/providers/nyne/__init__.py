@@ -26,7 +26,7 @@ def _force_job(api: NyneApi, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(context: ProviderContext) -> ProviderRuntime:
-    api = NyneApi(_world(context), context.clock, context.scheduler)
+    api = NyneApi(_world(context), context.clock, context.scheduler, context.max_jobs)
     return ProviderRuntime(
         name="nyne",
         endpoints=routes.endpoints(api),

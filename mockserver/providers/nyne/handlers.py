@@ -29,8 +29,9 @@ _PURGE_EVERY = 64  # submits between sweeps of expired jobs
 class NyneApi:
     """Handlers bound to one world and the state the API changed; `replace_world` starts afresh."""
 
-    def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler) -> None:
+    def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler, max_jobs: int | None = None) -> None:
         self.clock = clock
+        self.max_jobs = max_jobs
         self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload)
         self.replace_world(world)
 
@@ -44,8 +45,8 @@ class NyneApi:
         self.world = world
         self.keys = CredentialIndex((c.api_key, c) for c in world.credentials)
         self.allow_list = self.dispatcher.allow_list = AllowList(world.callback_hosts)
-        self.jobs = JobStore(world.timing.result_ttl_ms)
-        self.ledger = CreditLedger()
+        self.jobs = JobStore(world.timing.result_ttl_ms, capacity=self.max_jobs)
+        self.ledger = CreditLedger(max_entries=self.max_jobs)
         limits = world.limits
         self.limiter = RateLimiter((Window("minute", limits.per_minute, 60_000),
                                     Window("hour", limits.per_hour, 3_600_000)))
@@ -191,7 +192,7 @@ class NyneApi:
             self.jobs.load(state.get("jobs", []))
             for job in self.jobs:
                 _check_input(job.input)
-            self.ledger.load(state.get("ledger", []))
+            self.ledger.load(state.get("ledger", {"entries": []}))
             self.limiter.load(state.get("rate_limits", {}))
             self.flags.restore(state.get("flags", {}))
             self.dispatcher.load(state.get("callbacks", {}))

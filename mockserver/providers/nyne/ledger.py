@@ -20,10 +20,16 @@ class Charge:
 
 
 class CreditLedger:
-    """Entries are written at submit (the mock knows the outcome then) and count once settled."""
+    """Entries are written at submit (the mock knows the outcome then) and count once settled.
 
-    def __init__(self) -> None:
+    Beyond `max_entries`, the oldest entries are folded into per-key totals, so the
+    credits used stay exact while a long-running mock keeps a bounded record.
+    """
+
+    def __init__(self, max_entries: int | None = None) -> None:
         self._charges: list[Charge] = []
+        self._folded: dict[str, int] = {}  # credential id -> credits of entries no longer listed
+        self.max_entries = max_entries
 
     def record(self, request_id: str, credential_id: str, submitted_ms: int, settles_ms: int,
                results: int | None) -> Charge:
@@ -36,6 +42,9 @@ class CreditLedger:
             credits, reason = CREDITS_PER_REQUEST, NETWORK_REQUEST
         charge = Charge(request_id, credential_id, submitted_ms, settles_ms, credits, reason)
         self._charges.append(charge)
+        if self.max_entries is not None and len(self._charges) > self.max_entries:
+            oldest = self._charges.pop(0)  # long settled in practice: jobs finish in seconds
+            self._folded[oldest.credential_id] = self._folded.get(oldest.credential_id, 0) + oldest.credits
         return charge
 
     def settle_early(self, request_id: str, settles_ms: int, results: int | None) -> None:
@@ -48,7 +57,9 @@ class CreditLedger:
 
     def view(self, now_ms: int) -> dict[str, Any]:
         """Per credential id: credits used so far and every entry, with whether it has settled."""
-        accounts: dict[str, dict[str, Any]] = {}
+        accounts: dict[str, dict[str, Any]] = {
+            credential: {"credits_used": credits, "entries": []} for credential, credits in self._folded.items()
+        }
         for charge in self._charges:
             account = accounts.setdefault(charge.credential_id, {"credits_used": 0, "entries": []})
             settled = now_ms >= charge.settles_ms
@@ -57,8 +68,9 @@ class CreditLedger:
             account["entries"].append({**asdict(charge), "settled": settled})
         return accounts
 
-    def export(self) -> list[dict[str, Any]]:
-        return [asdict(charge) for charge in self._charges]
+    def export(self) -> dict[str, Any]:
+        return {"entries": [asdict(charge) for charge in self._charges], "folded": dict(self._folded)}
 
-    def load(self, data: list[dict[str, Any]]) -> None:
-        self._charges = [Charge(**item) for item in data]
+    def load(self, data: dict[str, Any]) -> None:
+        self._charges = [Charge(**item) for item in data["entries"]]
+        self._folded = {str(k): int(v) for k, v in data.get("folded", {}).items()}

@@ -12,7 +12,8 @@ from mockserver.providers.outx.world import OutxWorld
 def _world(context: ProviderContext) -> OutxWorld:
     section = context.scenario.section("outx")
     assert section is not None  # the scenario schema requires it
-    return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools))
+    return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools),
+                     context.max_jobs)
 
 
 def build(context: ProviderContext) -> ProviderRuntime:

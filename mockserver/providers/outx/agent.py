@@ -56,10 +56,10 @@ def oldest_admin(members: Iterable[Member]) -> Member | None:
 class AgentDesk:
     """Every team's agent tasks, and the likes they caused."""
 
-    def __init__(self, seed: int, min_ms: int, max_ms: int) -> None:
+    def __init__(self, seed: int, min_ms: int, max_ms: int, max_jobs: int | None = None) -> None:
         self._key = stable_key(seed, "outx", "agent-task")
         self._min_ms, self._max_ms = min_ms, max_ms
-        self.jobs = JobStore()
+        self.jobs = JobStore(capacity=max_jobs)
         self._accepted = 0
         self._liked: set[tuple[str, str]] = set()  # (member id, urn) already liked or being liked
 

@@ -36,7 +36,7 @@ class OutxWorld:
     """
 
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
-                 content: OutxContent) -> None:
+                 content: OutxContent, max_jobs: int | None = None) -> None:
         self.teams: dict[str, Team] = {}
         self.watchlists: dict[str, Watchlist] = {}
         self.api_keys: list[tuple[str, str]] = []
@@ -53,7 +53,7 @@ class OutxWorld:
             self.api_keys.extend((key, team["id"]) for key in team["api_keys"])
         self.flags = Flags(defaults)
         timing = section.get("agent_task_seconds", {})
-        self.agent = AgentDesk(seed, timing.get("min", 5) * 1000, timing.get("max", 20) * 1000)
+        self.agent = AgentDesk(seed, timing.get("min", 5) * 1000, timing.get("max", 20) * 1000, max_jobs)
 
     def has_active_extension(self, team: Team) -> bool:
         return any(self.flags[extension_flag(member.id)] for member in team.members)

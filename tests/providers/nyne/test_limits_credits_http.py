@@ -109,3 +109,16 @@ async def test_credits_are_3_per_request_0_when_empty_or_failed_and_polling_is_f
 async def test_invalid_requests_cost_nothing(nyne: TestClient) -> None:
     await submit(nyne, {"type": "followers"}, status=400)
     assert (await admin_view(nyne, "credits")) == {}
+
+
+def test_the_ledger_folds_old_entries_into_exact_totals() -> None:
+    from mockserver.providers.nyne.ledger import CreditLedger
+
+    ledger = CreditLedger(max_entries=2)
+    for n, results in enumerate((5, 0, 7, None, 9)):
+        ledger.record(f"r{n}", "key-a", n, n, results)
+    view = ledger.view(now_ms=100)["key-a"]
+    assert view["credits_used"] == 9 and len(view["entries"]) == 2  # 3 + 0 + 3 + 0 + 3
+    restored = CreditLedger(max_entries=2)
+    restored.load(ledger.export())
+    assert restored.view(now_ms=100) == ledger.view(now_ms=100)

@@ -63,7 +63,7 @@ async def test_a_reset_forgets_everything_the_api_changed(nyne: TestClient) -> N
     runtime.flags().set("rate_limits", False)
     scenario = nyne.app[WORLD].context.scenario
     rebuild_worlds(nyne.app, 1, scenario, FROZEN_AT_MS)
-    assert runtime.export_state() == {"submitted": 0, "jobs": [], "ledger": [], "flags": {},
+    assert runtime.export_state() == {"submitted": 0, "jobs": [], "ledger": {"entries": [], "folded": {}}, "flags": {},
                                       "callbacks": {"next_id": 1, "deliveries": []}, "rate_limits": {}}
     assert (await poll(nyne, request_id, 404))["error"]["code"] == "request_not_found"
     again = (await submit(nyne, {"username": "janedoe", "type": "followers"}))["data"]["request_id"]

@@ -225,3 +225,10 @@ async def test_a_like_shows_in_likes_count_even_where_the_like_itself_is_filtere
     again = await interactions(client, interaction_type="comment")
     same = next(item for item in again["data"] if item["id"] == comment["id"])
     assert same["post"]["likes_count"] == comment["post"]["likes_count"] + 1
+
+
+async def test_beyond_max_jobs_the_oldest_tasks_are_forgotten(make_client) -> None:
+    client = await make_client(max_jobs=2)
+    ids = [(await like(client, {"social_urn": f"urn:li:activity:{n}"}))["api_agent_task_id"] for n in (1, 2, 3)]
+    assert await task(client, ids[0], status=404) == {"error": "Agent task not found"}
+    assert [(await task(client, task_id))["data"]["id"] for task_id in ids[1:]] == ids[1:]
