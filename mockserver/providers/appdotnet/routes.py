@@ -17,5 +17,7 @@ def endpoints(api: AdnApi) -> tuple[Endpoint, ...]:
             summary="Interactions other users had with the current user (users/me), newest first",
             response_schema="appdotnet/interactions-response",
             error_schema="appdotnet/error",
+            query_schema="appdotnet/interactions-query",
+            error_statuses=(400, 401, 403),
         ),
     )

@@ -17,6 +17,8 @@ def endpoints(api: NyneApi) -> tuple[Endpoint, ...]:
             summary="Queue a lookup of a Twitter/X or Instagram account's repliers, followers or following",
             response_schema="nyne/submit-response",
             error_schema="nyne/error",
+            body_schema="nyne/submit-request",
+            error_statuses=(400, 401, 413, 429),
             success_status=202,
         ),
         Endpoint(
@@ -26,5 +28,7 @@ def endpoints(api: NyneApi) -> tuple[Endpoint, ...]:
             summary="The status of a queued lookup, with its result once completed",
             response_schema="nyne/poll-response",
             error_schema="nyne/error",
+            query_schema="nyne/poll-query",
+            error_statuses=(400, 401, 404, 429),
         ),
     )
