@@ -155,6 +155,20 @@ def main() -> int:
             report.add(f"1M watchlist: page 10,000 p50 {p10k.p50_ms:.2f} ms vs page 1 {p1.p50_ms:.2f} ms "
                        f"(ratio {p10k.p50_ms / p1.p50_ms:.2f}, target <= 1.2)",
                        p10k.p50_ms <= 1.2 * p1.p50_ms, "deep page latency")
+            # Several workers on one port: the same endpoint, same scenario, two processes.
+            workers_port = free_port()
+            workers = Server([python, "-m", "mockserver", "serve", "--port", str(workers_port), "--workers", "2",
+                              "--freeze-at", FREEZE, "--scenario", str(scenario)])
+            try:
+                hot = ENDPOINTS[0]
+                single = measure(base + hot.path, hot.headers, args.seconds, args.connections, args.tool)
+                double = measure(f"http://127.0.0.1:{workers_port}{hot.path}", hot.headers, args.seconds,
+                                 args.connections, args.tool)
+                report.add(f"--workers 2 / 1 on '{hot.name}': {double.requests_per_s:.0f} / "
+                           f"{single.requests_per_s:.0f} req/s = {double.requests_per_s / single.requests_per_s:.2f} "
+                           f"(2 cores shared with the load generator)")
+            finally:
+                workers.stop()
             memory = rss_mb(mock.process.pid)
             report.add(f"1M world: start-up {mock.startup_s:.2f} s (target < 2), resident memory {memory:.0f} MB "
                        f"after the runs (target < 150)", mock.startup_s < 2 and memory < 150, "memory/start-up")

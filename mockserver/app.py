@@ -81,7 +81,8 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
     if strict is not None:
         app[STRICT] = strict
-    context = make_context(app, settings.seed, scenario, clock.now_ms())
+    context = make_context(app, settings.seed, scenario,
+                           settings.anchor_ms if settings.anchor_ms is not None else clock.now_ms())
     app[WORLD] = CurrentWorld(context)
     for name in settings.providers:
         runtime = specs[name].build(context)  # type: ignore[union-attr]

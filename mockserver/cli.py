@@ -19,6 +19,7 @@ from mockserver.persistence import StateFileError
 from mockserver.scenario import ScenarioError
 from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
 from mockserver.state import WORLD
+from mockserver.workers import WorkersError, run_workers
 
 
 class CliError(Exception):
@@ -65,6 +66,12 @@ def _interval(text: str) -> float:
     return value
 
 
+def _workers(text: str) -> int:
+    if not text.isdecimal() or not 1 <= int(text) <= 64:
+        raise argparse.ArgumentTypeError(f"workers must be an integer from 1 to 64, not {text!r}")
+    return int(text)
+
+
 def _count(text: str) -> int:
     """A count of kept items (journal entries, jobs)."""
     if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
@@ -100,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="start with the clock frozen at this ISO 8601 instant")
     serve.add_argument("--journal-size", type=_count, default=_count(env.get("journal_size", "1000")),
                        help="how many requests the admin journal keeps (oldest fall out)")
+    serve.add_argument("--workers", type=_workers, default=1,
+                       help="server processes sharing the port (read-heavy load; state is per worker)")
+    serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
     serve.add_argument("--max-jobs", type=_count, default=_count(env.get("max_jobs", "10000")),
                        help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
     serve.add_argument("--state", type=Path, default=Path(env["state"]) if "state" in env else None, metavar="FILE",
@@ -155,6 +165,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         freeze_at_ms=args.freeze_at,
         journal_size=args.journal_size,
         max_jobs=args.max_jobs,
+        anchor_ms=args.worker_anchor_ms,
+        reuse_port=args.worker_anchor_ms is not None,
         state_path=args.state,
         state_interval_s=args.state_interval,
         **overrides,  # type: ignore[arg-type]
@@ -169,7 +181,7 @@ async def serve(settings: Settings) -> None:
     runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
+        await web.TCPSite(runner, settings.host, settings.port, reuse_port=settings.reuse_port or None).start()
     except OSError as error:
         await runner.cleanup()
         reason = error.strerror or str(error)
@@ -256,6 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if args.command == "serve" and args.workers > 1:
+            try:
+                return run_workers(settings_from(args), args.workers)
+            except WorkersError as error:
+                raise CliError(str(error)) from None
         if args.command == "serve":
             asyncio.run(serve(settings_from(args)))
         elif args.command == "openapi":

@@ -22,6 +22,8 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     freeze_at_ms: int | None = None
     journal_size: int = 1000
+    reuse_port: bool = False  # several worker processes share the port
+    anchor_ms: int | None = None  # the instant worlds are built around; default: the clock at start
     max_jobs: int = 10_000  # per provider: agent tasks, lookup jobs; the oldest are forgotten
     state_path: Path | None = None  # keep the mutable state in this file across restarts
     state_interval_s: float = 2.0

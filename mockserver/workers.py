@@ -1,0 +1,89 @@
+"""`mockserver serve --workers N`: N server processes sharing one port (SO_REUSEPORT).
+
+Each worker is a full mock with its own state; the kernel spreads connections
+across them. All workers anchor their worlds at the same instant, so read
+paths answer identically whichever worker a request reaches (with a frozen
+clock, byte for byte). Anything that changes state (agent tasks, Nyne jobs,
+pauses, admin calls such as clock moves or fault rules) lands on one worker
+only, so `--workers` is for read-heavy load; drive tests with one worker.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import Sequence
+
+from mockserver.core.clock import Clock, iso_from_ms
+from mockserver.settings import Settings
+
+
+class WorkersError(Exception):
+    pass
+
+
+def _free_port(host: str) -> int:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def worker_command(settings: Settings, port: int, anchor_ms: int) -> list[str]:
+    command = [sys.executable, "-m", "mockserver", "serve", "--host", settings.host, "--port", str(port),
+               "--seed", str(settings.seed), "--scenario", str(settings.scenario_path),
+               "--providers", ",".join(settings.providers), "--journal-size", str(settings.journal_size),
+               "--max-jobs", str(settings.max_jobs), "--worker-anchor-ms", str(anchor_ms)]
+    if settings.strict:
+        command.append("--strict")
+    if settings.freeze_at_ms is not None:
+        command += ["--freeze-at", iso_from_ms(settings.freeze_at_ms)]
+    return command
+
+
+def run_workers(settings: Settings, count: int) -> int:
+    """Start `count` workers, print one banner, forward SIGINT/SIGTERM, wait for them all."""
+    if settings.state_path is not None:
+        raise WorkersError("--state cannot be shared by several workers; run one worker to keep state on disk")
+    port = settings.port or _free_port(settings.host)
+    anchor_ms = settings.freeze_at_ms if settings.freeze_at_ms is not None else Clock().now_ms()
+    env = dict(os.environ)
+    if settings.admin_token:
+        env["MOCKSERVER_ADMIN_TOKEN"] = settings.admin_token  # not on the command line, where ps shows it
+    children: list[subprocess.Popen[str]] = []
+    try:
+        for _ in range(count):
+            child = subprocess.Popen(worker_command(settings, port, anchor_ms), stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True, env=env)
+            children.append(child)
+            banner = child.stdout.readline() if child.stdout else ""
+            if not banner:
+                problem = child.stderr.read().strip() if child.stderr else ""
+                raise WorkersError(problem.removeprefix("mockserver: error: ") or "a worker did not start")
+    except BaseException:
+        _stop(children)
+        raise
+    print(f"{banner.strip()} with {count} workers", flush=True)
+    stop = {"signal": None}
+
+    def forward(signum: int, _frame: object) -> None:
+        stop["signal"] = signum
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    codes = [child.wait() for child in children]
+    print("mockserver stopped", file=sys.stderr, flush=True)
+    return 0 if stop["signal"] is not None or not any(codes) else 1
+
+
+def _stop(children: Sequence[subprocess.Popen[str]]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        child.wait(timeout=30)
