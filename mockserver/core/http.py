@@ -111,6 +111,10 @@ def mount(
         app.router.add_route("*", path, _bind(_wrong_method(path, served), render_error, respond, strict))
 
 
+def _unsafe_header(value: str) -> bool:
+    return any(ord(char) < 0x20 or ord(char) == 0x7F for char in value)
+
+
 def _wrong_method(path: str, served: list[Endpoint]) -> Endpoint:
     allowed = ", ".join(sorted({endpoint.method for endpoint in served}))
 
@@ -131,11 +135,14 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
         except ApiError as error:
             reply = Reply(render_error(error), error.status, error.headers)
             schema = endpoint.error_schema
+        except web.HTTPRequestEntityTooLarge:
+            error = ApiError(413, "payload_too_large",
+                             f"The request body is larger than {request.client_max_size} bytes")
+            reply, schema = Reply(render_error(error), 413), endpoint.error_schema
         except web.HTTPException as http_error:
-            # aiohttp's own refusals (413 body too large, ...) in the provider's shape.
+            # aiohttp's own refusals, in the provider's shape.
             error = ApiError(http_error.status, "http_error", http_error.reason)
-            reply = Reply(render_error(error), error.status)
-            schema = endpoint.error_schema
+            reply, schema = Reply(render_error(error), error.status), endpoint.error_schema
         except Exception:
             # A bug in the mock, not a documented behaviour: log it for the
             # maintainer, answer in the provider's shape, never leak a traceback.
@@ -151,7 +158,16 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
                     status=500,
                     headers={"X-Mock-Strict-Violation": schema},
                 )
-        return respond(request, reply)
+        try:
+            if any(_unsafe_header(value) for value in reply.headers.values()):
+                raise ValueError(f"header value with control characters in {sorted(reply.headers)}")
+            return respond(request, reply)
+        except Exception:
+            # A bug in the mock (an unserialisable body, a header aiohttp would refuse): answer
+            # in the provider's shape rather than dropping the connection.
+            log.exception("could not send the answer to %s %s", request.method, request.path)
+            error = ApiError(500, "mock_internal_error", "The mock server failed unexpectedly; see its log")
+            return json_response(render_error(error), 500)
 
     handle.__name__ = endpoint.handler.__name__
     return handle

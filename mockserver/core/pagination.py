@@ -33,5 +33,9 @@ def parse_positive_int(raw: str | None, default: int, maximum: int) -> int | Non
     text = raw.strip()
     if not text.isdecimal() or not text.isascii():
         return None
-    value = int(text)
+    # Compare lengths before converting: int() refuses more than 4,300 digits with a ValueError.
+    digits = text.lstrip("0")
+    if len(digits) > len(str(maximum)):
+        return None
+    value = int(digits or "0")
     return value if 1 <= value <= maximum else None

@@ -28,3 +28,25 @@ async def test_wrong_methods_are_journaled_under_their_provider(make_client) -> 
     await client.put("/api-interactions")
     entry = (await (await client.get("/__admin/journal")).json())["entries"][0]
     assert entry["provider"] == "outx" and entry["status"] == 405
+
+
+async def test_an_answer_the_mock_cannot_send_is_a_500_in_the_providers_shape(aiohttp_client) -> None:
+    from aiohttp import web
+
+    from mockserver.core.http import Endpoint, Reply, json_response, mount
+
+    async def bad_header(request: web.Request) -> Reply:
+        return Reply({"ok": True}, headers={"X-Echo": "a\r\nSet-Cookie: x=1"})
+
+    async def bad_body(request: web.Request) -> Reply:
+        return Reply({"ok": {1, 2}})  # a set: not JSON
+
+    app = web.Application()
+    endpoints = tuple(Endpoint("GET", path, handler, "x", "outx/error", "outx/error")
+                      for path, handler in (("/header", bad_header), ("/body", bad_body)))
+    mount(app, endpoints, lambda error: {"error": error.message},
+          lambda request, reply: json_response(reply.body, reply.status, reply.headers), None)
+    client = await aiohttp_client(app)
+    for path in ("/header", "/body"):
+        response = await client.get(path)
+        assert response.status == 500 and (await response.json())["error"].startswith("The mock server failed")

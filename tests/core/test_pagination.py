@@ -20,6 +20,7 @@ def test_total_pages(total: int, size: int, pages: int) -> None:
 @pytest.mark.parametrize("raw, expected", [
     (None, 7), ("1", 1), (" 42 ", 42), ("100", 100), ("101", None), ("0", None), ("-1", None),
     ("1.5", None), ("abc", None), ("", None), ("١٢", None), ("1e3", None),
+    ("1" * 5000, None), ("0" * 5000 + "42", 42),  # past int()'s 4,300-digit limit: refused, not a crash
 ])
 def test_parse_positive_int(raw: str | None, expected: int | None) -> None:
     assert parse_positive_int(raw, 7, 100) == expected

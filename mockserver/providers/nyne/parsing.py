@@ -156,7 +156,9 @@ def _max_results(body: dict[str, Any]) -> int:
     if raw is None:
         return DEFAULT_MAX_RESULTS
     if isinstance(raw, str) and raw.strip().lstrip("-").isdecimal() and raw.strip().isascii():
-        raw = int(raw.strip())
+        text = raw.strip()
+        # Past a few digits the value is clamped anyway; int() would refuse more than 4,300 of them.
+        raw = int(text) if len(text) <= 20 else (-MAX_RESULTS if text.startswith("-") else MAX_RESULTS)
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     if not isinstance(raw, int) or isinstance(raw, bool):

@@ -109,7 +109,9 @@ async def _json_body(request: web.Request) -> object:
         return None
     try:
         return json.loads(raw)
-    except ValueError:  # includes bodies that are not UTF-8
+    # ValueError covers bodies that are not UTF-8 and integers over 4300 digits; RecursionError is
+    # the stdlib parser giving up on nesting deeper than its stack (e.g. 10,000 opening brackets).
+    except (ValueError, RecursionError):
         raise errors.invalid_json() from None
 
 

@@ -72,7 +72,7 @@ async def test_matching_username_and_url_are_accepted(nyne: TestClient) -> None:
 
 
 @pytest.mark.parametrize("given, used", [(None, 100), (5, 10), (-3, 10), (10, 10), (999, 999), (5000, 1000),
-                                         ("50", 50), (20.0, 20)])
+                                         ("50", 50), (20.0, 20), ("9" * 5000, 1000), ("-" + "9" * 5000, 10)])
 async def test_max_results_defaults_to_100_and_is_clamped(nyne_client: NyneClientFactory, given: Any,
                                                           used: int) -> None:
     client = await nyne_client(profiles=[{"platform": "twitter", "username": "big_account", "followers": 10**6}])
