@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -10,12 +11,13 @@ from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import Reply
 from mockserver.core.world import derive, stable_key
-from mockserver.providers.appdotnet import errors, params
+from mockserver.providers.appdotnet import errors, params, wire
 from mockserver.providers.appdotnet.tokens import Grant
 from mockserver.providers.appdotnet.viewer import Viewer
 from mockserver.providers.appdotnet.world import JSONP_FLAG, AdnWorld, expired_flag, revoked_flag
 
 STATE_VERSION = 1
+_QUERY_CACHE_SIZE = 1024
 
 
 class AdnApi:
@@ -24,6 +26,8 @@ class AdnApi:
 
     def __init__(self, world: AdnWorld, clock: Clock, seed: int) -> None:
         self.clock = clock
+        # Parsed query strings: pure functions of the raw string, so they outlive a world change.
+        self._queries: dict[str, params.StreamQuery] = {}
         self.replace_world(world, seed)
 
     def replace_world(self, world: AdnWorld, seed: int) -> None:
@@ -93,25 +97,34 @@ class AdnApi:
     # -- endpoints ---------------------------------------------------------------
 
     async def user_interactions(self, request: web.Request) -> Reply:
-        query = request.query
-        jsonp = params.callback(query) is not None
+        # Only valid queries are remembered, so a hit cannot skip an error; the checks keep their order
+        # (callback, then credentials, then the other parameters) on a miss.
+        raw_query = request.rel_url.raw_query_string
+        parsed = self._queries.get(raw_query)
+        jsonp = parsed.jsonp if parsed is not None else params.callback(request.query) is not None
         viewer, grant = self.authenticate(request, jsonp)
         target = request.match_info["user_id"]
         if target not in ("me", viewer.id, "@" + viewer.username):
             raise errors.only_current_user(target)
-        paging = params.paging(query)
-        chosen = params.action_filter(query)
-        options = params.render_options(query)
+        if parsed is None:
+            parsed = self._parse(request, jsonp)
+            if len(self._queries) >= _QUERY_CACHE_SIZE:
+                self._queries.clear()
+            self._queries[raw_query] = parsed
+        chosen = parsed.chosen
 
-        now = self.clock.now_ms()
-        window = viewer.stream.select(chosen.actions, paging.since_id, paging.before_id, paging.count, now)
-        data = [viewer.interaction(k, options, now) for k in window.indices]
-        meta: dict[str, Any] = {"code": 200}
-        if data:
-            meta["max_id"], meta["min_id"] = data[0]["pagination_id"], data[-1]["pagination_id"]
-        meta["more"] = window.more
+        body, payload = viewer.interactions_page(parsed, self.clock.now_ms())
+        wire.attach_payload(request, body, payload)
         headers = {"X-OAuth-Scopes": ",".join(grant.scopes)}
         if chosen.ignored:
             # Not an App.net header: tells a developer why a filter matched nothing.
-            headers["X-Mock-Ignored-Actions"] = ",".join(chosen.ignored)
-        return Reply({"data": data, "meta": meta}, headers=headers)
+            # Percent-encoded: a name is client text, and control characters (CR, LF, ESC) in a
+            # header value make aiohttp drop the connection rather than answer.
+            headers["X-Mock-Ignored-Actions"] = ",".join(quote(name, safe="") for name in chosen.ignored)
+        return Reply(body, headers=headers)
+
+    @staticmethod
+    def _parse(request: web.Request, jsonp: bool) -> params.StreamQuery:
+        query = request.query
+        return params.StreamQuery(jsonp, params.paging(query), params.action_filter(query),
+                                  params.render_options(query))

@@ -34,6 +34,21 @@ class ActionFilter:
     ignored: tuple[str, ...]  # names that are not App.net actions
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class StreamQuery:
+    """Every parameter of a valid interactions request, parsed.
+
+    Compared and hashed by identity: handlers hand out one object per query
+    string, so as part of a memo key it costs one pointer hash, not a walk
+    through nested dataclasses.
+    """
+
+    jsonp: bool
+    paging: Paging
+    chosen: ActionFilter
+    options: RenderOptions
+
+
 def single(query: MultiMapping[str], name: str) -> str | None:
     values = query.getall(name, [])
     if len(values) > 1:

@@ -36,6 +36,7 @@ MINUTE_MS = 60_000
 _PERIOD_TARGET = 4096
 _RESIDUE_CACHE = 64
 _S_TIME, _S_ACTION, _S_CHANNEL_KIND, _S_PTIME, _S_POST_BACK = range(5)
+_FOREVER = 1 << 62  # beyond any instant a clock shows
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Stream:
         # Far enough back that every lane has two posts before the first interaction.
         self.posts = Timeline(key, _S_PTIME, self.timeline.origin_ms - (2 * self.lanes + 2) * post_step_ms,
                               post_step_ms)
+        self._span: tuple[int, int, tuple[int, int]] = (0, 0, (0, 0))  # see counts_at; empty at first
 
     # -- actions ---------------------------------------------------------------
 
@@ -101,6 +103,22 @@ class Stream:
         """How many interactions have happened at or before `t_ms`."""
         return self.timeline.count_at(t_ms)
 
+    def counts_at(self, t_ms: int) -> tuple[int, int]:
+        """(interactions, posts) existing at `t_ms`: all an answer depends on the clock through.
+
+        Both stay fixed between consecutive events, so the span around the last
+        reading is kept, and a request inside it costs two comparisons instead
+        of four hashes (a frozen clock always is inside; a running one mostly).
+        """
+        lo, hi, counts = self._span
+        if lo <= t_ms < hi:
+            return counts
+        counts = self.count_at(t_ms), self.posts_at(t_ms)
+        lo = max(_span_start(self.timeline, counts[0]), _span_start(self.posts, counts[1]))
+        hi = min(_span_end(self.timeline, counts[0]), _span_end(self.posts, counts[1]))
+        self._span = (lo, hi, counts)
+        return counts
+
     def post_time_ms(self, j: int) -> int:
         return self.posts.time_ms(j)
 
@@ -117,11 +135,19 @@ class Stream:
         j0 = newest - (newest - lane) % self.lanes
         return j0 - self.lanes * (derive(self.key, k, _S_POST_BACK) % 2)
 
+    def post_horizon(self, j: int, now_ms: int) -> int:
+        """Items below this index may act on post j: all a rendered post depends on the clock through.
+
+        It stops growing once post j is no longer among the two newest of its
+        lane, so an old post's rendering never changes again.
+        """
+        return min(self.count_at(self.post_time_ms(j + 2 * self.lanes) + MINUTE_MS - 1), self.count_at(now_ms))
+
     def items_on_post(self, j: int, now_ms: int) -> list[int]:
         """Every item (up to now) whose object is post j; a short scan of one lane."""
         lane = j % self.lanes
         first = max(1, self.count_at(self.post_time_ms(j) + MINUTE_MS - 1))
-        end = min(self.count_at(self.post_time_ms(j + 2 * self.lanes) + MINUTE_MS - 1), self.count_at(now_ms))
+        end = self.post_horizon(j, now_ms)
         start = first + (lane - (first - 1)) % self.lanes
         return [k for k in range(start, end, self.lanes)
                 if self.action(k) in POST_ACTIONS and self.post_of(k) == j]
@@ -182,3 +208,15 @@ class Stream:
         first = below_lo + (matched - take if count > 0 else 0)
         indices = [self.kth(actions, j) for j in range(first + take - 1, first - 1, -1)]
         return Window(indices, matched > take)
+
+
+def _span_start(timeline: Timeline, n: int) -> int:
+    """The first instant at which `n` events have happened (count_at(t) == n from here)."""
+    return timeline.time_ms(n - 1) if n else -_FOREVER
+
+
+def _span_end(timeline: Timeline, n: int) -> int:
+    """The first instant with more than `n` events: the next event's, if there is one."""
+    if not timeline.step_ms or (timeline.limit is not None and n >= timeline.limit):
+        return _FOREVER
+    return timeline.time_ms(n)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from mockserver.core.clock import DAY_MS
 from mockserver.core.world import derive, pick, stable_key, unit_float
 from mockserver.providers.appdotnet.content import LOCALES, TIMEZONES
+from mockserver.providers.appdotnet.params import Paging, StreamQuery
 from mockserver.providers.appdotnet.people import Directory, RenderOptions, image, iso_seconds, user_flags
 from mockserver.providers.appdotnet.richtext import Hashtag, Link, Mention, Segment, compose
 from mockserver.providers.appdotnet.stream import (
@@ -21,6 +24,8 @@ _S_CHOOSE, _S_FOLLOWS, _S_YOU_FOLLOW, _S_SIZE, _S_MEMBER, _S_CHANNEL = range(20,
 _S_PTEXT, _S_PSOURCE, _S_PMETA, _S_CHMETA, _S_ME = range(30, 35)
 # Largest group of users one coalesced interaction shows, by action.
 _MAX_GROUP = {FOLLOW: 4, STAR: 5, REPOST: 3, REPLY: 3, SUBSCRIBE: 3, UNSUBSCRIBE: 2, CREATE: 1}
+# Entries per render cache; a full cache starts over (cheap, and the working set refills).
+_CACHE_SIZE = 4096
 
 
 class Viewer:
@@ -37,6 +42,13 @@ class Viewer:
         self.stream = Stream(self.key, anchor_ms, spec["interactions"], spec.get("history_days", 30),
                              spec.get("live", True), window_ms, spec.get("channels", 2))
         self._choose_actors(spec.get("actors", 120), spec.get("follower_share", 0.6))
+        # Rendered answers and objects. Everything here is a pure function of the seed, the options and
+        # the clock, and each key names the counts through which the clock reaches the value (how many
+        # interactions and posts exist by now), so an entry is never stale and a frozen clock hits every time.
+        self._pages: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
+        self._interactions: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._posts: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._mes: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     def _choose_actors(self, wanted: int, follower_share: float) -> None:
         wanted = min(wanted, len(self.people))
@@ -61,6 +73,14 @@ class Viewer:
 
     def me(self, options: RenderOptions, now_ms: int) -> dict[str, Any]:
         """The token's own user; like App.net's own-user object it carries no `you_*` flags."""
+        cache_key = (options, self.stream.posts_at(now_ms))  # the clock shows only in the post count
+        found = self._mes.get(cache_key)
+        if found is None:
+            found = self._me(options, now_ms)
+            _remember(self._mes, cache_key, found)
+        return found
+
+    def _me(self, options: RenderOptions, now_ms: int) -> dict[str, Any]:
         spec, key = self.spec, self.key
         person = self.people.pools.people[derive(key, 0, _S_ME) % len(self.people)]
         segments: list[Segment] = [spec.get("description", f"{person.headline}. {person.bio}.")]
@@ -125,6 +145,16 @@ class Viewer:
         return str(POST_ID_BASE + j * self.viewers + self.position)
 
     def post(self, j: int, options: RenderOptions, now_ms: int) -> dict[str, Any]:
+        # The clock shows in the author's post count and in which interactions acted on the post so far.
+        stream = self.stream
+        cache_key = (j, options, stream.posts_at(now_ms), stream.post_horizon(j, now_ms))
+        found = self._posts.get(cache_key)
+        if found is None:
+            found = self._post(j, options, now_ms)
+            _remember(self._posts, cache_key, found)
+        return found
+
+    def _post(self, j: int, options: RenderOptions, now_ms: int) -> dict[str, Any]:
         key = self.key
         text_roll, meta = derive(key, j, _S_PTEXT), derive(key, j, _S_PMETA)
         segments: list[Segment] = []
@@ -203,9 +233,45 @@ class Viewer:
 
     # -- interactions ------------------------------------------------------------------
 
+    def interactions_page(self, query: StreamQuery, now_ms: int) -> tuple[dict[str, Any], bytes]:
+        """The envelope of one stream request (data newest first, and meta) and its compact JSON.
+
+        Memoised on the parsed query and on the only two things the clock
+        changes: how many interactions and how many of my posts exist by now.
+        """
+        cache_key = (query, *self.stream.counts_at(now_ms))
+        found = self._pages.get(cache_key)
+        if found is None:
+            body = self._page(query.chosen.actions, query.paging, query.options, now_ms)
+            found = (body, orjson.dumps(body))
+            _remember(self._pages, cache_key, found)
+        return found
+
+    def _page(self, actions: frozenset[str] | None, paging: Paging, options: RenderOptions,
+              now_ms: int) -> dict[str, Any]:
+        window = self.stream.select(actions, paging.since_id, paging.before_id, paging.count, now_ms)
+        data = [self.interaction(k, options, now_ms) for k in window.indices]
+        meta: dict[str, Any] = {"code": 200}
+        if data:
+            meta["max_id"], meta["min_id"] = data[0]["pagination_id"], data[-1]["pagination_id"]
+        meta["more"] = window.more
+        return {"data": data, "meta": meta}
+
     def interaction(self, k: int, options: RenderOptions, now_ms: int) -> dict[str, Any]:
         stream = self.stream
         action = stream.action(k)
+        # What the clock can change in item k: my post count (in "me"), and for post actions which
+        # interactions acted on that post so far.
+        horizon = stream.post_horizon(stream.post_of(k), now_ms) if action in POST_ACTIONS else -1
+        cache_key = (k, options, stream.posts_at(now_ms), horizon)
+        found = self._interactions.get(cache_key)
+        if found is None:
+            found = self._interaction(k, action, options, now_ms)
+            _remember(self._interactions, cache_key, found)
+        return found
+
+    def _interaction(self, k: int, action: str, options: RenderOptions, now_ms: int) -> dict[str, Any]:
+        stream = self.stream
         if action == WELCOME:
             objects: list[dict[str, Any]] = []
             users = [self.me(options, now_ms)]
@@ -228,6 +294,13 @@ class Viewer:
             "users": users,
             "pagination_id": str(k + 1),
         }
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """Keep at most _CACHE_SIZE entries: when full, start over (cheap, and the working set refills)."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
 
 
 def _acl(public: bool, you: bool) -> dict[str, Any]:

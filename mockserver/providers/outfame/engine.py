@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from mockserver.core.clock import DAY_MS
 from mockserver.core.world import derive, unit_float
@@ -82,9 +83,12 @@ class DayPlan:
     outcomes: list[int] = field(default_factory=list)  # what happens once the instant is reached
     starts: list[int] = field(default_factory=list)  # the walk's starting instant, part of the ids
     by_kind: tuple[list[int], ...] = field(default_factory=lambda: tuple([] for _ in ACTION_TYPES))
+    # Values derived from this (never changing) plan, built on first use: see OutfameWorld._tallies.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    def positions(self, kind: int | None) -> list[int]:
-        return list(range(len(self.times))) if kind is None else self.by_kind[kind]
+    def positions(self, kind: int | None) -> Sequence[int]:
+        # A range, not a list: the unfiltered case must not cost O(attempts) per request.
+        return range(len(self.times)) if kind is None else self.by_kind[kind]
 
     def upto(self, t_ms: int) -> int:
         """How many attempts are at or before t_ms."""

@@ -14,7 +14,7 @@ from mockserver.core.auth import CredentialIndex
 from mockserver.core.clock import DAY_MS, Clock
 from mockserver.core.http import Reply
 from mockserver.core.pagination import parse_positive_int
-from mockserver.providers.outfame import errors
+from mockserver.providers.outfame import errors, wire
 from mockserver.providers.outfame.accounts import ACTION_TYPES, REQUIRED_SCOPE, Account, ApiKey
 from mockserver.providers.outfame.cursor import CursorCodec, CursorError, Position
 from mockserver.providers.outfame.timeline import MAX_REASON
@@ -71,10 +71,17 @@ class OutfameApi:
         elif day is None:
             day = now // DAY_MS
         page = self.world.activity(account, day, kind, limit, None if position is None else position.seq, now)
-        next_cursor = None
-        if page.has_more and page.last_seq is not None:
-            next_cursor = self.cursors.encode(Position(day, page.last_seq, kind, account.id))
-        return Reply({"data": page.data, "has_more": page.has_more, "next_cursor": next_cursor})
+        # A memoised page belongs to one account, day and type filter, so its body (cursor included) and
+        # that body's bytes can be kept with it.
+        rendered = page.derived.get("reply")
+        if rendered is None:
+            next_cursor = None
+            if page.has_more and page.last_seq is not None:
+                next_cursor = self.cursors.encode(Position(day, page.last_seq, kind, account.id))
+            body = {"data": page.data, "has_more": page.has_more, "next_cursor": next_cursor}
+            rendered = page.derived["reply"] = (body, orjson.dumps(body))
+        wire.attach_payload(request, *rendered)
+        return Reply(rendered[0])
 
     def _cursor(self, query: MultiMapping[str], account_id: str, kind: int | None,
                 day: int | None) -> Position | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms
@@ -21,6 +21,9 @@ from mockserver.providers.outfame.timeline import PAUSE, RESUME, Event, Timeline
 
 QUEUE_HORIZON_MS = 15 * 60_000  # attempts planned this soon are the queue, shown as pending
 _PLAN_CACHE_SIZE = 256
+# Whole answers and rendered actions kept; when full a cache starts over (cheap, and the working set refills).
+_ANSWER_CACHE_SIZE = 1024
+_ACTION_CACHE_SIZE = 8192
 _S_RESUME, _S_RATES = 60, 61
 # Follow-back rates per action type: (lowest, spread); drawn once per account and day.
 _RATES = (("like_to_follow_back", 0.03, 0.04), ("follow_to_follow_back", 0.15, 0.14),
@@ -33,6 +36,8 @@ class ActivityPage:
     data: list[dict[str, Any]]
     last_seq: int | None  # sequence number of the page's last (oldest) action
     has_more: bool
+    # The handler's rendering of this (memoised, never changing) page, kept with it: see OutfameApi.activity.
+    derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 class OutfameWorld:
@@ -44,6 +49,14 @@ class OutfameWorld:
         self.audience: Audience = audience_for(seed, pools)
         self.timelines = {account_id: Timeline(account) for account_id, account in self.directory.accounts.items()}
         self._plans: OrderedDict[tuple[str, int, int], DayPlan] = OrderedDict()
+        # Memos of whole answers. Keys hold the account's Timeline object itself (identity, never equal
+        # to a later one): every pause, resume or state import makes a new Timeline, so nothing cached
+        # before it can answer after it. The clock enters only through counts of attempts, which change
+        # exactly when an answer does.
+        self._pages: dict[tuple[Any, ...], ActivityPage] = {}
+        self._stats: dict[tuple[Any, ...], dict[str, Any]] = {}
+        # Rendered actions, keyed by everything `render.action` reads, so they outlive plan changes.
+        self._actions: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     # -- lookups and plans -----------------------------------------------------
 
@@ -80,30 +93,62 @@ class OutfameWorld:
         if day > now_ms // DAY_MS:
             return ActivityPage([], None, False)  # the queue only ever holds today's attempts
         plan = self.plan(account, day)
+        # The clock matters only through how many attempts are shown (performed or queued) and how
+        # many of those are performed (the rest read "pending").
+        shown, performed = plan.upto(now_ms + QUEUE_HORIZON_MS), plan.upto(now_ms)
+        key = (account.id, self.timelines[account.id], day, kind, limit, before_seq, shown, performed)
+        page = self._pages.get(key)
+        if page is None:
+            page = self._activity(account, plan, kind, limit, before_seq, shown, now_ms)
+            _remember(self._pages, key, page, _ANSWER_CACHE_SIZE)
+        return page
+
+    def _activity(self, account: Account, plan: DayPlan, kind: int | None, limit: int, before_seq: int | None,
+                  shown: int, now_ms: int) -> ActivityPage:
+        # Times and seqs both increase with the position, so "time <= now + horizon" is "position <
+        # shown" and "seq < before_seq" is "position < bisect_left(seqs, before_seq)": no per-request lists.
+        bound = shown if before_seq is None else min(shown, bisect_left(plan.seqs, before_seq))
         positions = plan.positions(kind)
-        times = [plan.times[p] for p in positions] if kind is not None else plan.times
-        top = bisect_right(times, now_ms + QUEUE_HORIZON_MS)
-        if before_seq is not None:
-            seqs = [plan.seqs[p] for p in positions] if kind is not None else plan.seqs
-            top = min(top, bisect_left(seqs, before_seq))
+        top = bisect_left(positions, bound)
         chosen = positions[max(0, top - limit):top][::-1]
-        data = [action(account, self.audience, plan, pos, now_ms) for pos in chosen]
+        data = [self._action(account, plan, pos, now_ms) for pos in chosen]
         last_seq = plan.seqs[chosen[-1]] if chosen else None
         return ActivityPage(data, last_seq, top - len(chosen) > 0)
+
+    def _action(self, account: Account, plan: DayPlan, pos: int, now_ms: int) -> dict[str, Any]:
+        """One rendered action, cached on every plan value it reads and on whether it has happened yet."""
+        time_ms = plan.times[pos]
+        key = (account.id, plan.g(pos), plan.kinds[pos], plan.outcomes[pos], plan.starts[pos], time_ms,
+               time_ms <= now_ms)
+        found = self._actions.get(key)
+        if found is None:
+            found = action(account, self.audience, plan, pos, now_ms)
+            _remember(self._actions, key, found, _ACTION_CACHE_SIZE)
+        return found
 
     # -- stats ---------------------------------------------------------------------
 
     def stats(self, account: Account, now_ms: int) -> dict[str, Any]:
         day = now_ms // DAY_MS
         plan = self.plan(account, day)
-        done = [0] * len(ACTION_TYPES)
-        quality_sum, quality_count = 0, 0
-        for pos in range(plan.upto(now_ms)):
-            if plan.outcomes[pos] == COMPLETED:
-                done[plan.kinds[pos]] += 1
-                quality_sum += round(quality_of(account, plan.g(pos), COMPLETED) * 100)
-                quality_count += 1
-        status = self.timelines[account.id].status_at(now_ms)
+        timeline = self.timelines[account.id]
+        status = timeline.status_at(now_ms)
+        # The clock matters through the day, how many attempts are past, and the status (which flips at
+        # transition instants, not at attempts); tomorrow's plan, if consulted, follows from the timeline.
+        performed = plan.upto(now_ms)
+        key = (account.id, timeline, day, performed, status)
+        found = self._stats.get(key)
+        if found is None:
+            found = self._stats_body(account, plan, performed, status, now_ms)
+            _remember(self._stats, key, found, _ANSWER_CACHE_SIZE)
+        return found
+
+    def _stats_body(self, account: Account, plan: DayPlan, performed: int, status: str,
+                    now_ms: int) -> dict[str, Any]:
+        day = plan.day
+        done_by_kind, quality_sums = _tallies(account, plan)
+        done = [counts[performed] for counts in done_by_kind]
+        quality_sum, quality_count = quality_sums[performed], sum(done)
         return {
             "account_id": account.id,
             "date": date_of_ms(now_ms),
@@ -185,6 +230,33 @@ class OutfameWorld:
         self.timelines = {account_id: Timeline(account, parsed.get(account_id, ()))
                           for account_id, account in self.directory.accounts.items()}
         self._plans.clear()
+
+
+def _tallies(account: Account, plan: DayPlan) -> tuple[list[list[int]], list[int]]:
+    """Prefix sums over the plan: completed attempts per type, and their quality in hundredths.
+
+    Entry n covers positions < n, so a day's stats cost O(1) whatever the hour;
+    built once per plan (plans never change) and kept on it.
+    """
+    found = plan.derived.get("tallies")
+    if found is None:
+        done_by_kind = [[0] for _ in ACTION_TYPES]
+        quality_sums = [0]
+        for pos, outcome in enumerate(plan.outcomes):
+            completed = outcome == COMPLETED
+            for kind, counts in enumerate(done_by_kind):
+                counts.append(counts[-1] + int(completed and plan.kinds[pos] == kind))
+            quality = round(quality_of(account, plan.g(pos), COMPLETED) * 100) if completed else 0
+            quality_sums.append(quality_sums[-1] + quality)
+        found = plan.derived["tallies"] = (done_by_kind, quality_sums)
+    return found
+
+
+def _remember(cache: dict[Any, Any], key: Any, value: Any, size: int) -> None:
+    """Keep at most `size` entries: when full, start over (cheap, and the working set refills)."""
+    if len(cache) >= size:
+        cache.clear()
+    cache[key] = value
 
 
 def _refuse_unless(status: str, wanted: str, same_error: Any) -> None:

@@ -141,6 +141,15 @@ async def test_filters_combine_and_page(adn: TestClient) -> None:
     assert pids(oldest) == wanted[-3:]
 
 
+async def test_ignored_action_names_are_percent_encoded_in_the_header(adn: TestClient) -> None:
+    # Found by tests/fuzz: an ESC or CR/LF echoed raw made aiohttp drop the connection.
+    response = await adn.get(PATH, params={"interaction_actions": "\x1b,a\r\nSet-Cookie: x,caf\u00e9"},
+                             headers={"Authorization": "Bearer YOUR_ACCESS_TOKEN"})
+    assert response.status == 200
+    assert response.headers["X-Mock-Ignored-Actions"] == "%1B,a%0D%0ASet-Cookie%3A%20x,caf%C3%A9"
+    assert "Set-Cookie" not in response.headers
+
+
 async def test_unknown_actions_match_nothing_and_are_named_in_a_header(adn: TestClient) -> None:
     response = await adn.get(PATH, params={"interaction_actions": "mention,star,Star"},
                              headers={"Authorization": "Bearer YOUR_ACCESS_TOKEN"})
