@@ -23,11 +23,20 @@ log = logging.getLogger("mockserver")
 
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """What a handler returns: a JSON-serialisable body and its status."""
+    """What a handler returns: a JSON-serialisable body and its status.
+
+    `encoded` is the body already serialised as compact JSON, for handlers
+    that memoise whole answers: serialising a large page costs more than
+    everything else a memoised request does. Strict mode still validates `body`.
+    """
 
     body: Any
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+    encoded: bytes | None = None
+
+    def compact_json(self) -> bytes:
+        return self.encoded if self.encoded is not None else orjson.dumps(self.body)
 
 
 Handler = Callable[[web.Request], Awaitable[Reply]]
@@ -84,9 +93,11 @@ class StrictMode:
         return failure
 
 
-def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
+def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None,
+                  encoded: bytes | None = None) -> web.Response:
     return web.Response(
-        body=orjson.dumps(body), status=status, headers=headers, content_type="application/json"
+        body=orjson.dumps(body) if encoded is None else encoded, status=status, headers=headers,
+        content_type="application/json",
     )
 
 

@@ -31,7 +31,7 @@ class ProviderContext:
 
 
 def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:
-    return json_response(reply.body, reply.status, reply.headers)
+    return json_response(reply.body, reply.status, reply.headers, reply.encoded)
 
 
 def _no_state() -> dict[str, Any]:

@@ -11,7 +11,7 @@ from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import Reply
 from mockserver.core.world import derive, stable_key
-from mockserver.providers.appdotnet import errors, params, wire
+from mockserver.providers.appdotnet import errors, params
 from mockserver.providers.appdotnet.tokens import Grant
 from mockserver.providers.appdotnet.viewer import Viewer
 from mockserver.providers.appdotnet.world import JSONP_FLAG, AdnWorld, expired_flag, revoked_flag
@@ -114,14 +114,13 @@ class AdnApi:
         chosen = parsed.chosen
 
         body, payload = viewer.interactions_page(parsed, self.clock.now_ms())
-        wire.attach_payload(request, body, payload)
         headers = {"X-OAuth-Scopes": ",".join(grant.scopes)}
         if chosen.ignored:
             # Not an App.net header: tells a developer why a filter matched nothing.
             # Percent-encoded: a name is client text, and control characters (CR, LF, ESC) in a
             # header value make aiohttp drop the connection rather than answer.
             headers["X-Mock-Ignored-Actions"] = ",".join(quote(name, safe="") for name in chosen.ignored)
-        return Reply(body, headers=headers)
+        return Reply(body, headers=headers, encoded=payload)
 
     @staticmethod
     def _parse(request: web.Request, jsonp: bool) -> params.StreamQuery:

@@ -9,24 +9,6 @@ from mockserver.core.http import Reply
 from mockserver.providers.appdotnet.params import valid_callback
 
 PRETTY_HEADER = "X-ADN-Pretty-JSON"
-# Where a handler leaves the compact bytes of a memoised body: (body, bytes).
-_PAYLOAD = web.RequestKey("appdotnet_compact_payload", tuple)
-
-
-def attach_payload(request: web.Request, body: object, payload: bytes) -> None:
-    """Offer the compact serialisation of `body`, made once when the body was memoised.
-
-    Serialising a 20-item page was the largest cost of a memoised request.
-    """
-    request[_PAYLOAD] = (body, payload)
-
-
-def _compact(request: web.Request, body: object) -> bytes:
-    stashed = request.get(_PAYLOAD)
-    # Identity, not equality: an error raised after attaching replaces the body, and then it is not used.
-    if stashed is not None and stashed[0] is body:
-        return stashed[1]
-    return orjson.dumps(body)
 
 
 def serialise(body: object, pretty: bool) -> bytes:
@@ -44,7 +26,7 @@ def respond(request: web.Request, reply: Reply) -> web.StreamResponse:
     callback was already refused by the handler, so it is not echoed here.
     """
     pretty = PRETTY_HEADER in request.headers
-    payload = serialise(reply.body, pretty) if pretty else _compact(request, reply.body)
+    payload = serialise(reply.body, pretty) if pretty else reply.compact_json()
     callbacks = request.query.getall("callback", [])
     if len(callbacks) == 1 and valid_callback(callbacks[0]):
         wrapped = callbacks[0].encode() + b"(" + payload.rstrip(b"\n") + b")" + (b"\n" if pretty else b"")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
-from mockserver.providers.outfame import errors, routes, wire
+from mockserver.providers.outfame import errors, routes
 from mockserver.providers.outfame.handlers import OutfameApi
 from mockserver.providers.outfame.world import OutfameWorld
 from mockserver.scenario import ScenarioError
@@ -22,7 +22,6 @@ def build(context: ProviderContext) -> ProviderRuntime:
         name="outfame",
         endpoints=routes.endpoints(api),
         render_error=errors.render,
-        respond=wire.respond,
         rebuild=lambda fresh: api.replace_world(_world(fresh)),
         export_state=lambda: api.world.export_state(),
         import_state=lambda state: api.world.import_state(state),

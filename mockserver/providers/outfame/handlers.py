@@ -14,7 +14,7 @@ from mockserver.core.auth import CredentialIndex
 from mockserver.core.clock import DAY_MS, Clock
 from mockserver.core.http import Reply
 from mockserver.core.pagination import parse_positive_int
-from mockserver.providers.outfame import errors, wire
+from mockserver.providers.outfame import errors
 from mockserver.providers.outfame.accounts import ACTION_TYPES, REQUIRED_SCOPE, Account, ApiKey
 from mockserver.providers.outfame.cursor import CursorCodec, CursorError, Position
 from mockserver.providers.outfame.timeline import MAX_REASON
@@ -80,8 +80,7 @@ class OutfameApi:
                 next_cursor = self.cursors.encode(Position(day, page.last_seq, kind, account.id))
             body = {"data": page.data, "has_more": page.has_more, "next_cursor": next_cursor}
             rendered = page.derived["reply"] = (body, orjson.dumps(body))
-        wire.attach_payload(request, *rendered)
-        return Reply(rendered[0])
+        return Reply(rendered[0], encoded=rendered[1])
 
     def _cursor(self, query: MultiMapping[str], account_id: str, kind: int | None,
                 day: int | None) -> Position | None:

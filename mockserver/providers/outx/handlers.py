@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
+import orjson
 from aiohttp import web
 from multidict import MultiMapping
 
@@ -16,6 +18,7 @@ from mockserver.providers.outx.agent import ACTIVITY_URN
 from mockserver.providers.outx.watchlist import INTERACTION_TYPES, Selection
 from mockserver.providers.outx.world import OutxWorld, Team, failure_flag
 
+_ANSWER_CACHE_SIZE = 1024
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 10
 
@@ -25,12 +28,13 @@ class OutxApi:
 
     def __init__(self, world: OutxWorld, clock: Clock) -> None:
         self.clock = clock
-        self.world = world
-        self.keys = CredentialIndex(world.api_keys)
+        self.replace_world(world)
 
     def replace_world(self, world: OutxWorld) -> None:
         self.world = world
         self.keys = CredentialIndex(world.api_keys)
+        # Whole answers with their bytes, keyed on the request and the watchlist's state_key.
+        self._answers: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
 
     def authenticate(self, request: web.Request) -> Team:
         presented = request.headers.get("x-api-key", "")
@@ -58,19 +62,27 @@ class OutxApi:
             raise errors.fetch_failed()
 
         now = self.clock.now_ms()
-        found = watchlist.page(selection, page.offset, page.size, now)
-        return Reply({
-            "data": found.data,
-            "pagination": {
-                "page": page.page,
-                "page_size": page.size,
-                "total": found.total,
-                "total_pages": total_pages(found.total, page.size),
-                "total_likes": found.total_likes,
-                "total_comments": found.total_comments,
-            },
-            "graph_data": watchlist.graph(selection, now),
-        })
+        key = (watchlist.id, selection, page, watchlist.state_key(now))
+        answer = self._answers.get(key)
+        if answer is None:
+            found = watchlist.page(selection, page.offset, page.size, now)
+            body = {
+                "data": found.data,
+                "pagination": {
+                    "page": page.page,
+                    "page_size": page.size,
+                    "total": found.total,
+                    "total_pages": total_pages(found.total, page.size),
+                    "total_likes": found.total_likes,
+                    "total_comments": found.total_comments,
+                },
+                "graph_data": watchlist.graph(selection, now),
+            }
+            answer = (body, orjson.dumps(body))
+            if len(self._answers) >= _ANSWER_CACHE_SIZE:
+                self._answers.clear()
+            self._answers[key] = answer
+        return Reply(answer[0], encoded=answer[1])
 
 
     async def like_post(self, request: web.Request) -> Reply:

@@ -211,6 +211,11 @@ class Watchlist:
 
     # -- queries -------------------------------------------------------------
 
+    def state_key(self, now_ms: int) -> tuple[int, int, int]:
+        """Everything an answer depends on besides the request: how many derived items and overlay
+        likes exist by now, and which day it is. It changes every few minutes, not every ms."""
+        return self.count_at(now_ms), self._overlay_seen(now_ms), day_start_ms(now_ms)
+
     def _overlay_seen(self, now_ms: int) -> int:
         """How many overlay likes exist by now: with the derived count, all an answer depends on."""
         return bisect_left(self._agent_times, now_ms + 1)
