@@ -43,6 +43,13 @@ class CheckContext:
         except ValueError:
             raise CheckFailed(f"{what}: the body is not JSON: {response.text[:200]!r}") from None
 
+    def expect_json(self, response: Response, status: int, schema: str, what: str) -> Any:
+        """The body of an answer that must have this status and match this schema."""
+        self.expect_status(response, status, what)
+        body = self.json_of(response, what)
+        self.expect_schema(schema, body, what)
+        return body
+
     def expect_schema(self, schema: str, body: Any, what: str) -> None:
         violations = self.schemas.violations(schema, body)
         if violations:

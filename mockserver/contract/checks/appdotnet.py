@@ -57,9 +57,7 @@ def _get(ctx: CheckContext, *, headers: dict[str, str] | None = None, path: str 
 def _stream(ctx: CheckContext, what: str, **params: Any) -> dict[str, Any]:
     """A successful page of the stream, checked against the documented envelope."""
     response = _get(ctx, **params)
-    ctx.expect_status(response, 200, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("appdotnet/interactions-response", body, what)
+    body = ctx.expect_json(response, 200, "appdotnet/interactions-response", what)
     ctx.expect(body["meta"]["code"] == 200, f"{what}: meta.code is {body['meta']['code']}, not the HTTP status 200")
     return body
 
@@ -275,9 +273,7 @@ def filter_comma_list(ctx: CheckContext) -> None:
 def _loose_page(ctx: CheckContext, what: str, **params: Any) -> list[dict[str, Any]]:
     """A page checked only as far as the envelope: the caller judges each interaction itself."""
     response = _get(ctx, **params)
-    ctx.expect_status(response, 200, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("appdotnet/envelope", body, what)
+    body = ctx.expect_json(response, 200, "appdotnet/envelope", what)
     ctx.expect(isinstance(body["data"], list), f"{what}: data is not a list")
     return body["data"]
 
@@ -380,9 +376,7 @@ def query_parameter(ctx: CheckContext) -> None:
     (token,) = ctx.require("ADN_ACCESS_TOKEN")
     stream = _listing(ctx, 6)
     response = _get(ctx, headers={}, access_token=token, before_id=stream[0], count=5)
-    ctx.expect_status(response, 200, "access_token as a query parameter")
-    body = ctx.json_of(response, "access_token as a query parameter")
-    ctx.expect_schema("appdotnet/interactions-response", body, "access_token as a query parameter")
+    body = ctx.expect_json(response, 200, "appdotnet/interactions-response", "access_token as a query parameter")
     _expect_ids(ctx, body, stream[1:6], "access_token as a query parameter")
 
 

@@ -121,16 +121,12 @@ def _walk(ctx: CheckContext, what: str, **params: Any) -> list[dict[str, Any]]:
 
 def _stats(ctx: CheckContext, what: str) -> dict[str, Any]:
     response = _get(ctx, "stats", {"account_id": _account(ctx)})
-    ctx.expect_status(response, 200, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("outfame/stats-response", body, what)
+    body = ctx.expect_json(response, 200, "outfame/stats-response", what)
     return body
 
 
 def _error(ctx: CheckContext, response: Response, status: int, code: str, what: str) -> None:
-    ctx.expect_status(response, status, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("outfame/error", body, what)
+    body = ctx.expect_json(response, status, "outfame/error", what)
     found = body["error"]["code"]
     ctx.expect(found == code, f"{what}: expected error code {code!r}, got {found!r}")
 
@@ -372,9 +368,7 @@ def _paused(ctx: CheckContext) -> Iterator[Paused]:
     response = _post(ctx, "pause", {"account_id": account, "reason": PAUSE_REASON})
     pause = Paused({})
     try:
-        ctx.expect_status(response, 200, "pause")
-        pause.body = ctx.json_of(response, "pause")
-        ctx.expect_schema("outfame/pause-response", pause.body, "pause")
+        pause.body = ctx.expect_json(response, 200, "outfame/pause-response", "pause")
         yield pause
     except Exception as failure:
         if not pause.resumed:
@@ -414,9 +408,7 @@ def pause_resume(ctx: CheckContext) -> None:
         ctx.expect(status == "paused", f"after the pause, stats status is {status!r}, expected 'paused'")
         response = _post(ctx, "resume", {"account_id": account})
         pause.resumed = response.status == 200
-        ctx.expect_status(response, 200, "resume")
-        resumed = ctx.json_of(response, "resume")
-        ctx.expect_schema("outfame/resume-response", resumed, "resume")
+        resumed = ctx.expect_json(response, 200, "outfame/resume-response", "resume")
         ctx.expect(resumed["account_id"] == account, f"resume answered account {resumed['account_id']!r}")
         ctx.expect(_instant(resumed["resumed_at"]) >= _instant(pause.body["paused_at"]),
                    f"resumed_at {resumed['resumed_at']} is before paused_at {pause.body['paused_at']}")

@@ -38,16 +38,12 @@ def _interactions(ctx: CheckContext, what: str, **params: Any) -> dict[str, Any]
     (watchlist,) = ctx.require("OUTX_WATCHLIST_ID")
     response = ctx.client.request("GET", "/api-interactions", params={"watchlist_id": watchlist, **params},
                                   headers=_key(ctx))
-    ctx.expect_status(response, 200, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("outx/interactions-response", body, what)
+    body = ctx.expect_json(response, 200, "outx/interactions-response", what)
     return body
 
 
 def _error(ctx: CheckContext, response: Any, status: int, message: str, what: str) -> None:
-    ctx.expect_status(response, status, what)
-    body = ctx.json_of(response, what)
-    ctx.expect_schema("outx/error", body, what)
+    body = ctx.expect_json(response, status, "outx/error", what)
     ctx.expect(body.get("error") == message, f"{what}: expected message {message!r}, got {body.get('error')!r}")
 
 
@@ -217,17 +213,13 @@ def like_flow(ctx: CheckContext) -> None:
         urn = _interactions(ctx, "a post to like")["data"][0]["post"]["social_urn"]
     response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body={"social_urn": urn},
                                   headers=_key(ctx))
-    ctx.expect_status(response, 200, "like-post")
-    created = ctx.json_of(response, "like-post")
-    ctx.expect_schema("outx/like-post-response", created, "like-post")
+    created = ctx.expect_json(response, 200, "outx/like-post-response", "like-post")
     task_id = created["api_agent_task_id"]
 
     def finished() -> dict[str, Any] | None:
         answer = ctx.client.request("GET", "/linkedin-agent/get-task-status",
                                     params={"api_agent_task_id": task_id}, headers=_key(ctx))
-        ctx.expect_status(answer, 200, "get-task-status")
-        body = ctx.json_of(answer, "get-task-status")
-        ctx.expect_schema("outx/task-status-response", body, "get-task-status")
+        body = ctx.expect_json(answer, 200, "outx/task-status-response", "get-task-status")
         ctx.expect(body["data"]["id"] == task_id, f"get-task-status answered task {body['data']['id']}")
         return body if body["data"]["status"] == "completed" else None
 
