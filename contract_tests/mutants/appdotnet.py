@@ -6,7 +6,7 @@ from typing import Any
 
 from multidict import MultiDict
 
-from contract_tests.mutants.base import Mutant, on
+from contract_tests.mutants.base import Mutant, on, with_param
 
 STREAM = "/stream/0/users/"
 
@@ -63,35 +63,27 @@ def _star_objects_as_users(status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
-def _with(query: MultiDict[str], name: str, value: str | None) -> MultiDict[str]:
-    """The query with `name` set to `value`, or removed when `value` is None."""
-    edited = MultiDict((k, v) for k, v in query.items() if k != name)
-    if value is not None:
-        edited[name] = value
-    return edited
-
-
 def _before_id_inclusive(path: str, query: MultiDict[str]) -> MultiDict[str]:
     raw = query.get("before_id", "")
-    return _with(query, "before_id", str(int(raw) + 1)) if raw.isdigit() else query
+    return with_param(query, "before_id", str(int(raw) + 1)) if raw.isdigit() else query
 
 
 def _negative_count_ignored(path: str, query: MultiDict[str]) -> MultiDict[str]:
     raw = query.get("count", "")
-    return _with(query, "count", raw[1:]) if raw.startswith("-") else query
+    return with_param(query, "count", raw[1:]) if raw.startswith("-") else query
 
 
 def _default_count_25(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    return query if "count" in query else _with(query, "count", "25")
+    return query if "count" in query else with_param(query, "count", "25")
 
 
 def _filter_ignored(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    return _with(query, "interaction_actions", None)
+    return with_param(query, "interaction_actions", None)
 
 
 def _first_action_only(path: str, query: MultiDict[str]) -> MultiDict[str]:
     raw = query.get("interaction_actions")
-    return query if raw is None else _with(query, "interaction_actions", raw.split(",")[0])
+    return query if raw is None else with_param(query, "interaction_actions", raw.split(",")[0])
 
 
 MUTANTS = [

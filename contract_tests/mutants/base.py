@@ -37,6 +37,14 @@ class Mutant:
         return self.caught_by.split(".", 1)[0]
 
 
+def with_param(query: MultiDict[str], name: str, value: str | None) -> MultiDict[str]:
+    """A copy of the query with `name` set to `value`, or removed when `value` is None."""
+    edited = MultiDict((k, v) for k, v in query.items() if k != name)
+    if value is not None:
+        edited[name] = value
+    return edited
+
+
 def on(path_prefix: str, edit: Callable[[int, Any], tuple[int, Any]]) -> ResponseEdit:
     def response(path: str, query: MultiDict[str], status: int, body: Any) -> tuple[int, Any]:
         return edit(status, body) if path.startswith(path_prefix) and isinstance(body, dict) else (status, body)

@@ -7,34 +7,26 @@ from typing import Any
 
 from multidict import MultiDict
 
-from contract_tests.mutants.base import Mutant, on
+from contract_tests.mutants.base import Mutant, on, with_param
 
 ACTIVITY, STATS, RESUME = "/v1/engagement/activity", "/v1/engagement/stats", "/v1/engagement/resume"
-
-
-def _with(query: MultiDict[str], name: str, value: str | None) -> MultiDict[str]:
-    """A copy of the query with `name` set to `value`, or removed when value is None."""
-    edited = MultiDict((k, v) for k, v in query.items() if k != name)
-    if value is not None:
-        edited[name] = value
-    return edited
 
 
 # -- requests the mutant changes before the mock sees them ------------------------------------------
 
 
 def _drop_type_filter(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    return _with(query, "type", None) if path == ACTIVITY else query
+    return with_param(query, "type", None) if path == ACTIVITY else query
 
 
 def _default_limit_20(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    return _with(query, "limit", "20") if path == ACTIVITY and "limit" not in query else query
+    return with_param(query, "limit", "20") if path == ACTIVITY and "limit" not in query else query
 
 
 def _date_off_by_one(path: str, query: MultiDict[str]) -> MultiDict[str]:
     if path != ACTIVITY or "date" not in query:
         return query
-    return _with(query, "date", (date.fromisoformat(query["date"]) - timedelta(days=1)).isoformat())
+    return with_param(query, "date", (date.fromisoformat(query["date"]) - timedelta(days=1)).isoformat())
 
 
 # -- answers the mutant changes before the check sees them ------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 from multidict import MultiDict
 
-from contract_tests.mutants.base import Mutant, on
+from contract_tests.mutants.base import Mutant, on, with_param
 
 
 def _iso_times(status: int, body: Any) -> tuple[int, Any]:
@@ -49,21 +49,15 @@ def _never_complete(status: int, body: Any) -> tuple[int, Any]:
 
 
 def _always_page_1(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    if path == "/api-interactions" and "page" in query:
-        query = MultiDict(query)
-        query["page"] = "1"
-    return query
+    return with_param(query, "page", "1") if path == "/api-interactions" and "page" in query else query
 
 
 def _drop_type_filter(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    return MultiDict((k, v) for k, v in query.items() if k != "interaction_type")
+    return with_param(query, "interaction_type", None)
 
 
 def _page_size_20(path: str, query: MultiDict[str]) -> MultiDict[str]:
-    if path == "/api-interactions" and "page_size" not in query:
-        query = MultiDict(query)
-        query["page_size"] = "20"
-    return query
+    return with_param(query, "page_size", "20") if path == "/api-interactions" and "page_size" not in query else query
 
 
 MUTANTS = [
