@@ -1,0 +1,52 @@
+"""POST /linkedin-agent/like-post: the refusal of a bad URN, and the task from submit to completed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mockserver.contract.checks import REGISTRY
+from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
+from mockserver.contract.context import CheckContext
+
+check = REGISTRY.check
+
+
+POLL_INTERVAL_S, MAX_POLLS = 5, 30  # what the docs tell clients
+
+
+@check("outx.tasks.invalid_urn", "like-post without a string social_urn gets 400 \"Missing or invalid "
+       "'social_urn'\"", mutating=True)
+
+
+def like_invalid_urn(ctx: CheckContext) -> None:
+    response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body={"social_urn": 42},
+                                  headers=api_key_header(ctx))
+    expect_error(ctx, response, 400, "Missing or invalid 'social_urn'", "a numeric social_urn")
+
+
+@check("outx.tasks.like_flow", "like-post answers a task id; polling every 5 s (at most 30 times) sees the "
+       "task go from pending to completed with an output", mutating=True)
+
+
+def like_flow(ctx: CheckContext) -> None:
+    # A like cannot be undone (the API has no unlike), so this check needs a post chosen for it;
+    # against the mock any tracked post will do.
+    urn = ctx.optional("OUTX_LIKE_URN")
+    if urn is None:
+        if ctx.admin is None:
+            ctx.require("OUTX_LIKE_URN")
+        urn = interactions_page(ctx, "a post to like")["data"][0]["post"]["social_urn"]
+    response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body={"social_urn": urn},
+                                  headers=api_key_header(ctx))
+    created = ctx.expect_json(response, 200, "outx/like-post-response", "like-post")
+    task_id = created["api_agent_task_id"]
+
+    def finished() -> dict[str, Any] | None:
+        answer = ctx.client.request("GET", "/linkedin-agent/get-task-status",
+                                    params={"api_agent_task_id": task_id}, headers=api_key_header(ctx))
+        body = ctx.expect_json(answer, 200, "outx/task-status-response", "get-task-status")
+        ctx.expect(body["data"]["id"] == task_id, f"get-task-status answered task {body['data']['id']}")
+        return body if body["data"]["status"] == "completed" else None
+
+    done = ctx.poll(finished, interval_s=POLL_INTERVAL_S, max_tries=MAX_POLLS, what=f"like task {task_id}")
+    ctx.expect(isinstance(done["data"]["task_output"], dict), "a completed task has no task_output object")
