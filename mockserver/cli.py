@@ -140,6 +140,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--report-dir", type=Path, help="write <provider>.json and <provider>.md here")
     verify.add_argument("--junit", type=Path, help="write JUnit XML here")
     verify.add_argument("--list-variables", action="store_true", help="list the environment variables and exit")
+    verify.add_argument("--list-checks", action="store_true",
+                        help="list the checks (id, documented fact), as filtered by --providers and --only, and exit")
+    verify.add_argument("--allow-skips", action="store_true",
+                        help="exit 0 even when nothing was checked (every check skipped)")
 
     validate = commands.add_parser("validate", help="check a JSON payload against one of the schemas")
     validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response")
@@ -243,10 +247,19 @@ def validate_file(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from mockserver.contract.verify import VerifyOptions, describe_variables, failed, verify
+    from mockserver.contract.verify import (
+        UnknownCheckId, VerifyOptions, describe_variables, exit_status, list_checks, validate_only, verify,
+    )
 
     if args.list_variables:
         print(describe_variables())
+        return 0
+    try:
+        validate_only(tuple(args.only))
+    except UnknownCheckId as error:
+        raise CliError(str(error)) from None
+    if args.list_checks:
+        print(list_checks(args.providers, tuple(args.only)))
         return 0
     provider_urls = {}
     for item in args.provider_url:
@@ -260,8 +273,9 @@ def run_verify(args: argparse.Namespace) -> int:
         base_url=args.base_url, provider_urls=provider_urls, providers=args.providers,
         allow_mutations=args.allow_mutations, only=tuple(args.only), rate_limit=args.rate_limit,
         timeout_s=args.timeout, use_admin=args.use_admin, report_dir=args.report_dir, junit=args.junit,
+        allow_skips=args.allow_skips,
     ))
-    return 1 if failed(results) or not results else 0
+    return exit_status(results, args.allow_skips)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import time
 import urllib.error
@@ -52,10 +53,14 @@ class Throttle:
 class ContractClient:
     def __init__(self, base_url: str, *, allow_mutations: bool, secrets: Mapping[str, str],
                  throttle: Throttle, timeout_s: float = 30.0, max_retry_after_s: float = 10.0,
-                 record: Callable[[Exchange], None] = lambda exchange: None) -> None:
+                 record: Callable[[Exchange], None] = lambda exchange: None,
+                 replay_defaults: Mapping[str, str] | None = None) -> None:
         self.base_url = base_url.rstrip("/")
         self.allow_mutations = allow_mutations
         self.secrets = {value: name for name, value in secrets.items() if value}  # value -> env var name
+        # Variables whose value is a public fixture of the mock (its scenario's placeholder keys): the
+        # replay command falls back to it, so it runs verbatim against the mock and the variable wins.
+        self.replay_defaults = dict(replay_defaults or {})
         self.throttle = throttle
         self.timeout_s = timeout_s
         self.max_retry_after_s = max_retry_after_s
@@ -70,10 +75,16 @@ class ContractClient:
         """Quote for a POSIX shell; credentials become ${VARS} the shell expands on replay."""
         if not any(value in arg for value in self.secrets):
             return shlex.quote(arg)
-        escaped = _double_quoted(arg)
-        for value, name in self.secrets.items():
-            escaped = escaped.replace(_double_quoted(value), "${" + name + "}")
-        return f'"{escaped}"'
+        by_length = sorted(self.secrets, key=len, reverse=True)  # one pass: a value inside another stays put
+        pattern = re.compile("|".join(re.escape(_double_quoted(value)) for value in by_length))
+        escaped_names = {_double_quoted(value): name for value, name in self.secrets.items()}
+
+        def variable(match: re.Match[str]) -> str:
+            name = escaped_names[match.group(0)]
+            default = self.replay_defaults.get(name)
+            return "${" + name + ("" if default is None else ":-" + match.group(0).replace("}", "\\}")) + "}"
+
+        return '"' + pattern.sub(variable, _double_quoted(arg)) + '"'
 
     def request(self, method: str, path: str, *, params: Any = None, headers: Mapping[str, str] | None = None,
                 json_body: Any = None, raw_body: bytes | None = None) -> Response:

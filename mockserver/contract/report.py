@@ -37,8 +37,9 @@ def as_json(results: list[CheckResult], target: dict[str, Any]) -> dict[str, Any
 
 
 def as_markdown(results: list[CheckResult], target: dict[str, Any]) -> str:
-    lines = [f"# Conformance report: {target.get('base_url', '?')}", "",
-             f"Providers: {', '.join(target.get('providers', []))}. Result: {summary_line(results)}.", ""]
+    providers = ", ".join(target.get("providers", [])) or "?"
+    lines = [f"# Conformance report: {providers} at {target.get('base_url', '?')}", "",
+             f"Providers: {providers}. Result: {summary_line(results)}.", ""]
     for provider in dict.fromkeys(result.check.provider for result in results):
         lines += [f"## {provider}", "", "| Check | Documented fact | Outcome | Evidence |", "|---|---|---|---|"]
         for result in (r for r in results if r.check.provider == provider):
@@ -50,8 +51,9 @@ def as_markdown(results: list[CheckResult], target: dict[str, Any]) -> str:
         lines.append("")
     failing = [r for r in results if r.outcome in BAD and r.evidence]
     if failing:
-        lines += ["## Replay", "", "Each failing check's requests, as commands (credentials come from your "
-                  "environment variables):", ""]
+        lines += ["## Replay", "", "Each failing check's requests, as commands. Credentials are `${VARIABLE}` "
+                  "references to your environment; against this mock they fall back to its own keys, so the "
+                  "commands run as they are:", ""]
         for result in failing:
             lines += [f"### `{result.check.id}`", "", "```sh", *[e.curl for e in result.evidence], "```", ""]
     return "\n".join(lines)
@@ -89,9 +91,11 @@ def write_reports(results: list[CheckResult], target: dict[str, Any], report_dir
         report_dir.mkdir(parents=True, exist_ok=True)
         for provider in dict.fromkeys(result.check.provider for result in results):
             mine = [r for r in results if r.check.provider == provider]
+            own = {**target, "providers": [provider],
+                   "base_url": target.get("provider_urls", {}).get(provider) or target.get("base_url")}
             json_path, md_path = report_dir / f"{provider}.json", report_dir / f"{provider}.md"
-            json_path.write_text(json.dumps(as_json(mine, target), indent=2))
-            md_path.write_text(as_markdown(mine, target))
+            json_path.write_text(json.dumps(as_json(mine, own), indent=2))
+            md_path.write_text(as_markdown(mine, own))
             written += [json_path, md_path]
     if junit is not None:
         junit.parent.mkdir(parents=True, exist_ok=True)
