@@ -132,6 +132,8 @@ def admin_routes(admin: web.Application, prefix: str = "/__admin") -> list[tuple
             continue
         info = route.resource.get_info() if route.resource is not None else {}
         path = info.get("path") or info.get("formatter")
+        if f"{path}/".startswith(("/ui/", f"{prefix}/ui/")):
+            continue  # the dashboard's page and files, not an API
         doc = (route.handler.__doc__ or route.handler.__name__).strip().splitlines()[0]
         # Once mounted as a sub-app, its resources already carry the prefix.
         routes.append((route.method, path if path.startswith(prefix) else prefix + path, doc))

@@ -15,7 +15,7 @@ from aiohttp import web
 from mockserver.core.clock import Clock
 from mockserver.core.faults import FaultBook, FaultKind, FaultRule
 from mockserver.core.http import Handler, json_response
-from mockserver.core.journal import MAX_BODY_CHARS, Journal, redact_json, redact_pairs
+from mockserver.core.journal import MAX_ANSWER_BYTES, MAX_BODY_CHARS, Journal, redact_json, redact_pairs
 
 ADMIN_PREFIX = "/__admin"
 MALFORMED_BODY = b'{"data": [{"id": "'
@@ -37,6 +37,14 @@ async def _journal_body(request: web.Request) -> Any:
         except orjson.JSONDecodeError:
             pass
     return raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
+
+
+def _answer_body(response: web.StreamResponse | None) -> tuple[bytes | None, int | None]:
+    """The start of the answer's body and its full size; the body object itself when it is small."""
+    body = response.body if isinstance(response, web.Response) else None
+    if not isinstance(body, bytes):
+        return None, None
+    return (body if len(body) <= MAX_ANSWER_BYTES else body[:MAX_ANSWER_BYTES]), len(body)
 
 
 def _fault_response(rule: FaultRule) -> web.Response:
@@ -68,6 +76,7 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
         provider = provider_of(request)
         rule = faults.pick(provider, request.method, request.path) if faults else None
         status: int | None = None
+        response: web.StreamResponse | None = None
         try:
             if rule is not None and rule.latency_ms:
                 await asyncio.sleep(rule.latency_ms / 1000)
@@ -89,10 +98,14 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
             status = error.status
             raise
         finally:
+            answer_body, answer_size = _answer_body(response)
             journal.record(
                 at_ms=clock.now_ms(), provider=provider, method=request.method, path=request.path,
                 query=redact_pairs(request.query.items()), headers=redact_pairs(request.headers.items()),
                 body=await _journal_body(request), status=status, fault=rule.id if rule else None,
+                fault_rule=rule.to_json() if rule else None,
+                answer_headers=response.headers if response is not None else None,
+                answer_body=answer_body, answer_size=answer_size,
             )
 
     return traffic

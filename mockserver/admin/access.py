@@ -1,8 +1,16 @@
-"""Who may use the admin API: loopback callers, or anyone presenting the admin token."""
+"""Who may use the admin API: loopback callers, or anyone presenting the admin token.
+
+One exception: the dashboard's files (`served_without_token`) hold no data,
+so when a token is configured they are served to anyone and the page asks
+for the token, which it then sends with every call. Without a token they are
+loopback-only like the rest.
+"""
 
 from __future__ import annotations
 
 import ipaddress
+
+from typing import TypeVar
 
 from aiohttp import web
 
@@ -25,6 +33,19 @@ def _bearer(request: web.Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+H = TypeVar("H")
+
+
+def served_without_token(handler: H) -> H:
+    """Mark a route handler whose answer holds no data (the dashboard's static files)."""
+    setattr(handler, "admin_public_with_token", True)
+    return handler
+
+
+def _is_public_file(request: web.Request) -> bool:
+    return getattr(request.match_info.route.handler, "admin_public_with_token", False)
+
+
 def access_guard(admin_token: str | None):
     """Middleware: with a token configured it is always required; without one, loopback only."""
 
@@ -32,7 +53,7 @@ def access_guard(admin_token: str | None):
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         if admin_token is not None:
             presented = _bearer(request)
-            if presented is None or not secrets_equal(presented, admin_token):
+            if (presented is None or not secrets_equal(presented, admin_token)) and not _is_public_file(request):
                 return json_response({"error": "admin_token_required",
                                       "message": "send Authorization: Bearer <admin token>"}, 401)
         elif not is_loopback(request.remote):

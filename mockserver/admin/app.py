@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from mockserver.admin import clock, faults, journal, providers, world
+from mockserver.admin import clock, dashboard, events, faults, journal, providers, world
 from mockserver.admin.access import access_guard
 from mockserver.admin.common import admin_errors
 
 
 def create_admin_app(admin_token: str | None) -> web.Application:
-    admin = web.Application(middlewares=[access_guard(admin_token), admin_errors])
-    for module in (world, clock, journal, faults, providers):
+    admin = web.Application(middlewares=[access_guard(admin_token), admin_errors, events.announce_changes])
+    admin[dashboard.ADMIN_TOKEN_SET] = admin_token is not None
+    for module in (world, clock, journal, faults, providers, events, dashboard):
         module.add_routes(admin)
     return admin

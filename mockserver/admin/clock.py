@@ -1,4 +1,4 @@
-"""/__admin/clock: read, freeze, advance, and return to real time."""
+"""/__admin/clock: read, freeze, advance, and return to real time; what a move brings, and what is coming."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from aiohttp import web
 from mockserver.admin.common import bad_request, json_object, take_int
 from mockserver.core.clock import Clock, iso_from_ms, parse_duration_ms, parse_instant_ms
 from mockserver.core.http import json_response
-from mockserver.state import CLOCK, SCHEDULER
+from mockserver.state import CLOCK, PROVIDERS, SCHEDULER
+
+SHOWN_EVENTS = 100
+MAX_UPCOMING_WINDOW_MS = 30 * 86_400_000
 
 
 def clock_json(clock: Clock) -> dict[str, object]:
@@ -20,10 +23,39 @@ async def read(request: web.Request) -> web.Response:
     return json_response(clock_json(request.config_dict[CLOCK]))
 
 
-async def _settled(request: web.Request) -> web.Response:
-    """Run the work that became due, then report the clock and how much ran."""
-    ran = await request.config_dict[SCHEDULER].run_due()
-    return json_response({**clock_json(request.config_dict[CLOCK]), "ran": ran})
+def events_between(app: web.Application, after_ms: int, until_ms: int,
+                   limit: int = SHOWN_EVENTS) -> tuple[list[dict[str, object]], int]:
+    """What every provider reports for the window (after_ms, until_ms], in time order, and how many were left out."""
+    found = [{"at": iso_from_ms(event["at_ms"]), "provider": name, **event}
+             for name, runtime in app[PROVIDERS].items() for event in runtime.events_between(after_ms, until_ms)]
+    found.sort(key=lambda event: (event["at_ms"], event["provider"], event["id"]))
+    return found[:limit], max(0, len(found) - limit)
+
+
+async def _settled(request: web.Request, before_ms: int) -> web.Response:
+    """Run the work that became due, then report the clock, how much ran, and what fell due on the way."""
+    app = request.config_dict
+    ran = await app[SCHEDULER].run_due()
+    now_ms = app[CLOCK].now_ms()
+    fell_due, omitted = events_between(app, before_ms, now_ms) if now_ms > before_ms else ([], 0)
+    return json_response({**clock_json(app[CLOCK]), "ran": ran, "fell_due": fell_due, "fell_due_omitted": omitted})
+
+
+async def upcoming(request: web.Request) -> web.Response:
+    """What falls due in the next `within` (default 1h) of the mock's clock: ?within=10m&limit=50."""
+    try:
+        within_ms = parse_duration_ms(request.query.get("within", "1h"))
+    except ValueError as error:
+        raise bad_request(str(error)) from None
+    if not 0 < within_ms <= MAX_UPCOMING_WINDOW_MS:
+        raise bad_request("within must be more than 0 and at most 30d")
+    raw_limit = request.query.get("limit", str(SHOWN_EVENTS))
+    if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= 1000:
+        raise bad_request("limit must be an integer from 1 to 1000")
+    now_ms = request.config_dict[CLOCK].now_ms()
+    events, omitted = events_between(request.config_dict, now_ms, now_ms + within_ms, int(raw_limit))
+    return json_response({"from": iso_from_ms(now_ms), "until": iso_from_ms(now_ms + within_ms),
+                          "events": events, "omitted": omitted})
 
 
 async def freeze(request: web.Request) -> web.Response:
@@ -36,8 +68,10 @@ async def freeze(request: web.Request) -> web.Response:
             at_ms = parse_instant_ms(body["at"])
         except ValueError:
             raise bad_request(f"at is not an ISO 8601 instant: {body['at']!r}") from None
-    request.config_dict[CLOCK].freeze(at_ms)
-    return await _settled(request)
+    clock = request.config_dict[CLOCK]
+    before_ms = clock.now_ms()
+    clock.freeze(at_ms)
+    return await _settled(request, before_ms)
 
 
 async def advance(request: web.Request) -> web.Response:
@@ -45,21 +79,26 @@ async def advance(request: web.Request) -> web.Response:
     by = body.get("by")
     if isinstance(by, bool) or not isinstance(by, (str, int)):
         raise bad_request('by must be a duration such as "90s", "5m", "PT1H" or a number of milliseconds')
+    clock = request.config_dict[CLOCK]
+    before_ms = clock.now_ms()
     try:
         delta_ms = by if isinstance(by, int) else parse_duration_ms(by)
-        request.config_dict[CLOCK].advance(delta_ms)
+        clock.advance(delta_ms)
     except ValueError as error:
         raise bad_request(str(error)) from None
-    return await _settled(request)
+    return await _settled(request, before_ms)
 
 
 async def unfreeze(request: web.Request) -> web.Response:
-    request.config_dict[CLOCK].unfreeze()
-    return await _settled(request)
+    clock = request.config_dict[CLOCK]
+    before_ms = clock.now_ms()
+    clock.unfreeze()
+    return await _settled(request, before_ms)
 
 
 def add_routes(admin: web.Application) -> None:
     admin.router.add_get("/clock", read)
+    admin.router.add_get("/clock/upcoming", upcoming)
     admin.router.add_post("/clock/freeze", freeze)
     admin.router.add_post("/clock/advance", advance)
     admin.router.add_post("/clock/unfreeze", unfreeze)

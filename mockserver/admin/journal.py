@@ -6,7 +6,8 @@ from typing import Any, Mapping
 
 from aiohttp import web
 
-from mockserver.admin.common import bad_request, json_object, take_int
+from mockserver.admin.common import AdminError, bad_request, json_object, take_int
+from mockserver.admin.replay import replay_curl
 from mockserver.core.clock import parse_instant_ms
 from mockserver.core.http import json_response
 from mockserver.core.journal import EntryFilter
@@ -68,6 +69,19 @@ async def list_entries(request: web.Request) -> web.Response:
     })
 
 
+async def detail(request: web.Request) -> web.Response:
+    """One entry in full: the request, the answer, the fault rule that fired, and a replay command."""
+    raw = request.match_info["seq"]
+    if not raw.isdecimal() or len(raw) > 18:
+        raise bad_request("the journal entry is named by its seq, a positive integer")
+    entry = request.config_dict[JOURNAL].get(int(raw))
+    if entry is None:
+        raise AdminError(404, "journal_entry_not_found", f"no journal entry {raw} (cleared, or fell out of the ring)")
+    origin = f"{request.scheme}://{request.host}"
+    return json_response({**entry.to_json(), "answer": entry.answer_json(), "fault_rule": entry.fault_rule,
+                          "replay": replay_curl(entry, origin)})
+
+
 async def clear(request: web.Request) -> web.Response:
     request.config_dict[JOURNAL].clear()
     return json_response({"cleared": True})
@@ -102,4 +116,5 @@ async def verify(request: web.Request) -> web.Response:
 def add_routes(admin: web.Application) -> None:
     admin.router.add_get("/journal", list_entries)
     admin.router.add_delete("/journal", clear)
+    admin.router.add_get("/journal/{seq}", detail)
     admin.router.add_post("/journal/verify", verify)

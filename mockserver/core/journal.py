@@ -3,15 +3,19 @@
 The journal is a ring: once full, the oldest entries fall out and are
 counted, so a long-running mock never grows without bound (an unbounded
 request log is a classic cause of out-of-memory reports in HTTP mocks).
-Credentials are redacted before an entry is stored.
+Credentials are redacted before an entry is stored. Listeners (the admin
+event stream) hear of each entry as it is recorded; with none, recording
+costs one truthiness check more.
 """
 
 from __future__ import annotations
 
 import fnmatch
 from collections import deque
-from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping
+
+import orjson
 
 REDACTED = "[redacted]"
 SENSITIVE_NAMES = frozenset({
@@ -20,6 +24,7 @@ SENSITIVE_NAMES = frozenset({
     "secret", "token", "key",
 })
 MAX_BODY_CHARS = 64 * 1024
+MAX_ANSWER_BYTES = 16 * 1024  # of each answer's body, kept for the request's detail view
 
 
 def is_sensitive(name: str) -> bool:
@@ -57,9 +62,36 @@ class JournalEntry:
     body: Any  # parsed JSON when the body was JSON, else text (truncated), else None
     status: int | None  # None when a fault dropped the connection
     fault: str | None = None  # id of the fault rule that shaped the answer
+    fault_rule: dict[str, Any] | None = None  # that rule as it stood when it fired (it may expire since)
+    # The answer as sent: its headers (masked when shown) and the first MAX_ANSWER_BYTES of its body.
+    # Kept as the response's own objects, so journaling an answer costs no copy of a small body.
+    answer_headers: Any = None
+    answer_body: bytes | None = None
+    answer_size: int | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"seq": self.seq, "at_ms": self.at_ms, "provider": self.provider, "method": self.method,
+                "path": self.path, "query": self.query, "headers": self.headers, "body": self.body,
+                "status": self.status, "fault": self.fault}
+
+    def answer_json(self) -> dict[str, Any]:
+        """What the mock answered: status, masked headers, and the body (parsed when it is whole JSON)."""
+        headers = redact_pairs(self.answer_headers.items()) if self.answer_headers is not None else {}
+        body: Any = None
+        if self.answer_body is not None:
+            whole = self.answer_size == len(self.answer_body)
+            content_type = ",".join(headers.get("Content-Type", []))
+            if whole and "json" in content_type:
+                try:
+                    body = redact_json(orjson.loads(self.answer_body))
+                except orjson.JSONDecodeError:
+                    body = None
+            if body is None:
+                body = self.answer_body.decode("utf-8", "replace")
+        truncated = self.answer_size is not None and self.answer_body is not None \
+            and self.answer_size > len(self.answer_body)
+        return {"status": self.status, "headers": headers, "body": body, "size": self.answer_size,
+                "truncated": truncated}
 
 
 @dataclass(frozen=True)
@@ -114,6 +146,7 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=capacity)
         self._next_seq = 1
         self.dropped = 0  # entries that fell out of the ring
+        self._listeners: list[Callable[[JournalEntry], None]] = []
 
     def record(self, **fields: Any) -> JournalEntry:
         entry = JournalEntry(seq=self._next_seq, **fields)
@@ -121,7 +154,26 @@ class Journal:
         if len(self._entries) == self.capacity:
             self.dropped += 1
         self._entries.append(entry)
+        if self._listeners:
+            for listener in self._listeners:
+                listener(entry)
         return entry
+
+    def listen(self, listener: Callable[[JournalEntry], None]) -> Callable[[], None]:
+        """Call `listener(entry)` for every entry recorded from now on; returns the way to stop.
+
+        A listener runs inside the request it journals: it must only hand the
+        entry on (e.g. put it in a queue), never block or raise.
+        """
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def get(self, seq: int) -> JournalEntry | None:
+        """The entry with this sequence number, while it is still in the ring."""
+        if not self._entries:
+            return None
+        index = seq - self._entries[0].seq  # sequence numbers in the ring are consecutive
+        return self._entries[index] if 0 <= index < len(self._entries) else None
 
     def entries(self, where: EntryFilter | None = None, limit: int | None = None) -> list[JournalEntry]:
         found = [e for e in self._entries if where is None or where.matches(e)]

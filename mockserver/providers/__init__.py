@@ -67,6 +67,9 @@ class ProviderRuntime:
     admin_views: dict[str, Callable[[], Any]] = field(default_factory=dict)
     admin_actions: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
     cleanup: Callable[[], Awaitable[None]] | None = None  # awaited when the app shuts down
+    # What happens in the clock window (after_ms, until_ms]: jobs and tasks that change status, callback
+    # attempts, ... as {"at_ms", "kind", "id", "what"}; /__admin/clock shows them (fell_due, upcoming).
+    events_between: Callable[[int, int], list[dict[str, Any]]] = field(default=lambda _after, _until: [])
 
 
 @dataclass(frozen=True)

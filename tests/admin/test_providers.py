@@ -11,8 +11,10 @@ async def test_index_lists_views_and_actions(make_client) -> None:
     client: TestClient = await make_client(providers=available_providers())
     body = await (await client.get("/__admin/providers")).json()
     assert set(body) == set(available_providers())
-    assert body["nyne"] == {"views": ["callbacks", "credits"], "actions": ["force-job"]}
-    assert body["outx"] == {"views": [], "actions": []}
+    assert body["nyne"] == {"views": ["callbacks", "credits", "jobs"], "actions": ["force-job"]}
+    assert body["outx"] == {"views": ["tasks", "watchlists"], "actions": []}
+    assert body["outfame"] == {"views": ["accounts"], "actions": []}
+    assert body["appdotnet"] == {"views": [], "actions": []}
 
 
 async def test_unknown_provider_view_or_action(make_client) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
-from mockserver.providers.nyne import errors, routes
+from mockserver.providers.nyne import admin, errors, routes
 from mockserver.providers.nyne.handlers import NyneApi
 from mockserver.providers.nyne.world import NyneWorld
 from mockserver.scenario import ScenarioError
@@ -36,9 +36,11 @@ def build(context: ProviderContext) -> ProviderRuntime:
         import_state=api.import_state,
         flags=lambda: api.flags,
         credentials=api.default_credentials,
-        admin_views={"callbacks": api.callback_deliveries, "credits": api.credit_ledger},
+        admin_views={"callbacks": api.callback_deliveries, "credits": api.credit_ledger,
+                     "jobs": lambda: admin.jobs(api)},
         admin_actions={"force-job": lambda body: _force_job(api, body)},
         cleanup=api.close,
+        events_between=lambda after, until: admin.events_between(api, after, until),
     )
 
 

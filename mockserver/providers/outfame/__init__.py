@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
-from mockserver.providers.outfame import errors, routes
+from mockserver.providers.outfame import admin, errors, routes
 from mockserver.providers.outfame.handlers import OutfameApi
 from mockserver.providers.outfame.world import OutfameWorld
 from mockserver.scenario import ScenarioError
@@ -26,6 +26,8 @@ def build(context: ProviderContext) -> ProviderRuntime:
         export_state=lambda: api.world.export_state(),
         import_state=lambda state: api.world.import_state(state),
         credentials=lambda: api.world.default_credentials(),
+        admin_views={"accounts": lambda: admin.accounts(api)},
+        events_between=lambda after, until: admin.events_between(api, after, until),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
-from mockserver.providers.outx import errors, routes
+from mockserver.providers.outx import admin, errors, routes
 from mockserver.providers.outx.content import build_content
 from mockserver.providers.outx.handlers import OutxApi
 from mockserver.providers.outx.world import OutxWorld
@@ -27,6 +27,8 @@ def build(context: ProviderContext) -> ProviderRuntime:
         import_state=lambda state: api.world.import_state(state),
         flags=lambda: api.world.flags,
         credentials=lambda: api.world.default_credentials(),
+        admin_views={"tasks": lambda: admin.tasks(api), "watchlists": lambda: admin.watchlists(api)},
+        events_between=lambda after, until: admin.events_between(api, after, until),
     )
 
 

@@ -1,0 +1,68 @@
+"""A curl command that sends a journaled request again; masked credentials become shell variables."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+from urllib.parse import quote
+
+import orjson
+
+from mockserver.core.journal import REDACTED, JournalEntry
+
+# Headers curl sets itself, or that describe the old connection rather than the request.
+_LEFT_TO_CURL = frozenset({
+    "host", "content-length", "connection", "keep-alive", "transfer-encoding", "te", "upgrade", "expect",
+    "accept-encoding", "user-agent",
+})
+
+
+def variable_name(name: str) -> str:
+    """The shell variable a masked value becomes: X-API-Key -> X_API_KEY."""
+    return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_").upper() or "SECRET"
+
+
+def _in_double_quotes(text: str) -> str:
+    """Literal text inside a double-quoted shell word."""
+    return re.sub(r'([\\"$`])', r"\\\1", text)
+
+
+class _Words:
+    """Shell words of the command, and the variables they need."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = ["curl"]
+        self.variables: list[str] = []
+
+    def variable(self, name: str) -> str:
+        var = variable_name(name)
+        if var not in self.variables:
+            self.variables.append(var)
+        return "${" + var + "}"
+
+
+def replay_curl(entry: JournalEntry, base_url: str) -> dict[str, Any]:
+    """`{"command": "curl ...", "variables": [...]}`: set each variable to the real value, then run it."""
+    out = _Words()
+    if entry.method != "GET":
+        out.words += ["-X", entry.method]
+    url = _in_double_quotes(base_url.rstrip("/") + quote(entry.path, safe="/:@!$&'()*+,;=-._~"))
+    pairs = []
+    for name, values in entry.query.items():
+        for value in values:
+            shown = out.variable(name) if value == REDACTED else _in_double_quotes(quote(value, safe=""))
+            pairs.append(f"{_in_double_quotes(quote(name, safe=''))}={shown}")
+    out.words.append('"' + url + ("?" + "&".join(pairs) if pairs else "") + '"')
+    for name, values in entry.headers.items():
+        if name.lower() in _LEFT_TO_CURL:
+            continue
+        for value in values:
+            if value == REDACTED:
+                out.words += ["-H", f'"{_in_double_quotes(name)}: {out.variable(name)}"']
+            else:
+                out.words += ["-H", shlex.quote(f"{name}: {value}")]
+    if entry.body is not None:
+        raw = entry.body if isinstance(entry.body, str) else orjson.dumps(entry.body).decode()
+        out.words += ["--data-raw", shlex.quote(raw)]
+    return {"command": " ".join(out.words), "variables": out.variables}
