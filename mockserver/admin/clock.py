@@ -28,7 +28,7 @@ def events_between(app: web.Application, after_ms: int, until_ms: int,
     """What every provider reports for the window (after_ms, until_ms], in time order, and how many were left out."""
     found = [{"at": iso_from_ms(event["at_ms"]), "provider": name, **event}
              for name, runtime in app[PROVIDERS].items() for event in runtime.events_between(after_ms, until_ms)]
-    found.sort(key=lambda event: (event["at_ms"], event["provider"], event["id"]))
+    found.sort(key=lambda event: event["at_ms"])  # stable: ties keep the providers' own order
     return found[:limit], max(0, len(found) - limit)
 
 

@@ -132,6 +132,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 2000\n" + _frame("ready", {"streams": len(hub)}))
         while not subscriber.closed:
             events = await subscriber.take(HEARTBEAT_S)
+            if subscriber.closed:
+                break  # the server is stopping
             frames = [_frame(kind, payload) for kind, payload in events]
             if subscriber.lost:
                 frames.append(_frame("lost", {"lost": subscriber.lost}))

@@ -74,3 +74,25 @@ async def test_bad_clock_requests(client: TestClient) -> None:
     response = await client.post("/__admin/clock/advance", json=[1, 2])
     assert (await response.json())["message"] == "the body must be a JSON object"
     assert (await (await client.get("/__admin/clock")).json())["now_ms"] == FROZEN_AT_MS  # nothing moved
+
+
+async def test_moves_say_what_fell_due_and_upcoming_says_what_will(make_client) -> None:
+    client = await make_client(providers=("outx", "outfame"))
+    coming = await (await client.get("/__admin/clock/upcoming", params={"within": "1d", "limit": "3"})).json()
+    assert coming["from"] == "2024-01-16T10:40:00.000Z" and coming["until"] == "2024-01-17T10:40:00.000Z"
+    assert len(coming["events"]) == 3 and coming["omitted"] > 0
+    assert [e["at_ms"] for e in coming["events"]] == sorted(e["at_ms"] for e in coming["events"])
+    assert {"at", "at_ms", "provider", "kind", "id", "what"} == set(coming["events"][0])
+    moved = await (await client.post("/__admin/clock/advance", json={"by": "1d"})).json()
+    everything = await (await client.get("/__admin/clock/upcoming", params={"within": "1s"})).json()
+    assert moved["fell_due"] and len(moved["fell_due"]) <= 100
+    assert everything["from"] == moved["now"]
+    back = await (await client.post("/__admin/clock/freeze", json={"at": "2024-01-01T00:00:00Z"})).json()
+    assert back["fell_due"] == [] and back["fell_due_omitted"] == 0  # going back makes nothing happen
+
+
+async def test_bad_upcoming_requests(client: TestClient) -> None:
+    for params in ({"within": "soon"}, {"within": "0s"}, {"within": "31d"}, {"limit": "0"}, {"limit": "x"},
+                   {"limit": "1001"}):
+        response = await client.get("/__admin/clock/upcoming", params=params)
+        assert response.status == 400 and (await response.json())["error"] == "invalid_request", params

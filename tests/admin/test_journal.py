@@ -121,3 +121,30 @@ async def test_the_journal_stays_bounded_under_a_long_run(make_client) -> None:
     assert [e["query"]["page"][0] for e in body["entries"]] == [str(p) for p in range(251, 301)]
     health = await (await client.get("/__admin/health")).json()
     assert health["journal"] == {"stored": 50, "capacity": 50, "dropped": 250}
+
+
+async def test_an_entry_in_full_shows_the_answer_and_the_fault_rule_that_fired(client: TestClient) -> None:
+    await call(client, page_size="1")
+    rule = await (await client.post("/__admin/faults", json={"kind": "status", "status": 503, "count": 1,
+                                                             "body": {"error": "try later"}})).json()
+    await call(client)
+    plain = await (await client.get("/__admin/journal/1")).json()
+    assert plain["path"] == "/api-interactions" and plain["fault_rule"] is None
+    assert plain["answer"]["status"] == 200 and len(plain["answer"]["body"]["data"]) == 1
+    assert plain["answer"]["headers"]["Content-Type"] == ["application/json"]
+    assert plain["replay"]["variables"] == ["X_API_KEY"]
+    faulted = await (await client.get("/__admin/journal/2")).json()
+    assert faulted["status"] == 503 and faulted["fault"] == rule["id"]
+    # The rule expired when it fired; the entry still shows it as it stood.
+    assert (await (await client.get("/__admin/faults")).json())["faults"] == []
+    assert faulted["fault_rule"]["id"] == rule["id"] and faulted["fault_rule"]["kind"] == "status"
+    assert faulted["answer"]["body"] == {"error": "try later"}
+
+
+async def test_entries_that_are_gone_or_misnamed(client: TestClient) -> None:
+    await call(client)
+    await client.delete("/__admin/journal")
+    for seq, status, code in [("1", 404, "journal_entry_not_found"), ("99", 404, "journal_entry_not_found"),
+                              ("abc", 400, "invalid_request"), ("9" * 40, 400, "invalid_request")]:
+        response = await client.get(f"/__admin/journal/{seq}")
+        assert response.status == status and (await response.json())["error"] == code, seq
