@@ -6,7 +6,7 @@ const ADMIN = location.pathname.replace(/\/ui\/?[^/]*$/, "");
 const TOKEN_KEY = "mockserver-admin-token";
 const NEEDS_TOKEN = document.querySelector('meta[name="mockserver-admin-auth"]').content === "token";
 const MAX_ROWS = 500;
-const state = { entries: new Map(), providers: [], views: {}, clock: null, filter: {}, live: false };
+const state = { entries: new Map(), arrived: null, providers: [], views: {}, clock: null, filter: {}, live: false };
 
 // -- helpers -----------------------------------------------------------------------------------
 
@@ -58,8 +58,8 @@ async function api(method, path, body) {
   const response = await fetch(ADMIN + path, init);
   const data = await response.json().catch(() => null);
   if (response.status === 401) {
-    askForToken("The admin token was missing or refused.");
-    throw new Error("the admin token is required");
+    askForToken();
+    throw new Error("The admin token was missing or refused.");
   }
   if (!response.ok) throw new Error(data && data.message ? `${data.error}: ${data.message}` : `HTTP ${response.status}`);
   return data;
@@ -134,13 +134,19 @@ function setLive(live) {
 // -- traffic -------------------------------------------------------------------------------------
 
 async function loadJournal() {
+  state.arrived = [];  // what the stream brings meanwhile is merged in, not lost
   const data = await act(() => api("GET", `/journal?limit=${MAX_ROWS}`));
+  const arrived = state.arrived || [];
+  state.arrived = null;
   if (!data) return;
-  state.entries = new Map(data.entries.map((entry) => [entry.seq, entry]));
+  const merged = [...data.entries, ...arrived].sort((a, b) => a.seq - b.seq).slice(-MAX_ROWS);
+  state.entries = new Map(merged.map((entry) => [entry.seq, entry]));
   renderTraffic();
 }
 
 function addEntry(entry) {
+  if (state.arrived) state.arrived.push(entry);
+  if (state.entries.has(entry.seq)) return;
   state.entries.set(entry.seq, entry);
   if (state.entries.size > MAX_ROWS) state.entries.delete(state.entries.keys().next().value);
   if (!matches(entry)) return renderCount();
@@ -187,6 +193,10 @@ function pairs(mapping) {
   return el("dl", { className: "pairs" }, ...names.flatMap((name) => [el("dt", {}, name), el("dd", {}, mapping[name].join(", "))]));
 }
 
+const ruleText = (rule) => `${rule.id}: ${rule.kind === "status" ? `answer ${rule.status}` : rule.kind}` +
+  `${rule.latency_ms ? ` after ${rule.latency_ms} ms` : ""} for ${rule.method ?? "any method"} ` +
+  `${rule.provider ?? "any provider"} ${rule.path ?? "*"}, ${rule.remaining ?? "unlimited"} left`;
+
 function bodyBlock(body, note) {
   if (body === null || body === undefined) return el("p", { className: "empty" }, "no body");
   return el("pre", {}, (typeof body === "string" ? body : json(body)) + (note || ""));
@@ -207,7 +217,7 @@ async function showDetail(seq) {
     el("h4", {}, `Answer: ${answer.status ?? "none"}`), pairs(answer.headers),
     bodyBlock(answer.body, answer.truncated ? `\n… (${answer.size} bytes in all; the journal keeps the start)` : ""),
     el("h4", {}, "Fault rule that fired"),
-    entry.fault_rule ? el("pre", {}, json(entry.fault_rule)) : el("p", {}, "none"),
+    el("p", {}, entry.fault_rule ? `${ruleText(entry.fault_rule)}; it had fired ${entry.fault_rule.fired} time(s)` : "none"),
     el("h4", {}, "Replay with curl"),
     replay.variables.length ? el("p", {}, `Set ${replay.variables.map((v) => "$" + v).join(", ")} to the real credentials first.`) : null,
     el("pre", { className: "command" }, replay.command), copy);
@@ -318,9 +328,7 @@ async function loadSteering() {
   const [faults, flags, scenario] = await Promise.all([api("GET", "/faults"), api("GET", "/flags"), api("GET", "/scenario")]);
   const remove = (rule) => el("button", { type: "button", "aria-label": `Delete ${rule.id}`, onclick: () => act(() => api("DELETE", `/faults/${rule.id}`)).then(refresh) }, "Delete");
   $("#faults").replaceChildren(table([
-    ["Rule", (r) => r.id], ["Kind", (r) => r.kind], ["Matches", (r) => `${r.method ?? "any method"} ${r.provider ?? "any provider"} ${r.path ?? "*"}`],
-    ["Answer", (r) => (r.kind === "status" ? r.status : r.kind)], ["Latency", (r) => `${r.latency_ms} ms`],
-    ["Probability", (r) => r.probability], ["Left", (r) => r.remaining ?? "until deleted"], ["Fired", (r) => r.fired], ["", remove],
+    ["Rule", ruleText], ["Probability", (r) => r.probability], ["Fired", (r) => r.fired], ["", remove],
   ], faults.faults, "No fault rules: every request is answered normally."),
   faults.faults.length ? el("button", { type: "button", onclick: () => act(() => api("DELETE", "/faults")).then(refresh) }, "Delete all rules") : "");
   const groups = Object.entries(flags).map(([provider, values]) => el("fieldset", {}, el("legend", {}, provider),
