@@ -18,11 +18,12 @@ from mockserver.persistence import StateSaver, restore_from_file
 from mockserver.providers import ProviderRuntime, available_providers, provider_spec
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
+from mockserver.core.world import DerivedCache
 from mockserver.state import (
-    CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD, CurrentWorld,
+    CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD, CurrentWorld,
 )
 from mockserver.traffic import traffic_middleware
-from mockserver.worlds import make_context
+from mockserver.worlds import build_world, make_context, start_anchor_ms
 
 
 class UnknownProvider(ValueError):
@@ -79,13 +80,13 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     ])
     app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
+    app[DERIVED] = DerivedCache()
     if strict is not None:
         app[STRICT] = strict
-    context = make_context(app, settings.seed, scenario,
-                           settings.anchor_ms if settings.anchor_ms is not None else clock.now_ms())
+    context = make_context(app, settings.seed, scenario, start_anchor_ms(app))
     app[WORLD] = CurrentWorld(context)
     for name in settings.providers:
-        runtime = specs[name].build(context)  # type: ignore[union-attr]
+        runtime: ProviderRuntime = build_world(name, context, specs[name].build)  # type: ignore[union-attr,assignment]
         mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict)
         providers[name] = runtime
         provider_by_path.update((endpoint.path, name) for endpoint in runtime.endpoints)

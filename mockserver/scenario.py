@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,12 @@ class Scenario:
 
     def section(self, provider: str) -> dict[str, Any] | None:
         return self.document.get(provider)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """Equal for equal documents: what the worlds' derived parts are cached by."""
+        canonical = json.dumps(self.document, sort_keys=True, separators=(",", ":"))
+        return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
 
 def load_scenario(path: Path, schemas: SchemaStore) -> Scenario:

@@ -12,6 +12,7 @@ from mockserver.core.http import StrictMode
 from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
+from mockserver.core.world import DerivedCache
 from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.settings import Settings
 
@@ -34,5 +35,6 @@ SCHEMAS = web.AppKey("schemas", SchemaStore)
 STRICT = web.AppKey("strict", StrictMode)  # present only in strict mode
 PROVIDERS = web.AppKey("providers", dict[str, ProviderRuntime])
 WORLD = web.AppKey("world", CurrentWorld)
+DERIVED = web.AppKey("derived", DerivedCache)  # the worlds' parts that depend only on seed and scenario
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultBook)

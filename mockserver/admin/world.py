@@ -10,10 +10,10 @@ from mockserver import __version__
 from mockserver.admin.clock import clock_json
 from mockserver.admin.common import AdminError, bad_request, json_object, take_int
 from mockserver.core.http import json_response
-from mockserver.scenario import ScenarioError, parse_scenario
-from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
+from mockserver.scenario import Scenario, ScenarioError, parse_scenario
+from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, STRICT, WORLD
 from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
-from mockserver.worlds import rebuild_worlds
+from mockserver.worlds import reset_app
 
 async def health(request: web.Request) -> web.Response:
     app = request.config_dict
@@ -48,9 +48,9 @@ async def strict_violations(request: web.Request) -> web.Response:
     return json_response({"enabled": STRICT in app, "violations": [failure.describe() for failure in failures]})
 
 
-def _scenario_from(body: dict[str, Any], request: web.Request, source: str):
+def _scenario_from(body: dict[str, Any], request: web.Request, source: str) -> Scenario | None:
     if "scenario" not in body:
-        return request.config_dict[WORLD].context.scenario
+        return None
     try:
         return parse_scenario(body["scenario"], source, request.config_dict[SCHEMAS])
     except ScenarioError as error:
@@ -58,25 +58,19 @@ def _scenario_from(body: dict[str, Any], request: web.Request, source: str):
 
 
 async def reset(request: web.Request) -> web.Response:
-    """Back to a fresh start: new worlds, clock as at start-up, empty journal and faults."""
+    """Back to a fresh start: the start-up clock and anchor, no overlay, empty journal and faults."""
     app = request.config_dict
     body = await json_object(request, optional=True)
     unknown = sorted(set(body) - {"seed", "scenario"})
     if unknown:
         raise bad_request(f"unknown field(s): {', '.join(unknown)}; reset takes seed and scenario")
     seed = take_int(body, "seed", low=0, high=2**63 - 1)
-    seed = app[WORLD].context.seed if seed is None else seed
-    loaded = _scenario_from(body, request, "reset request")
-    clock, start = app[CLOCK], app[SETTINGS].freeze_at_ms
-    clock.unfreeze()
-    if start is not None:
-        clock.freeze(start)
-    rebuild_worlds(app, seed, loaded, clock.now_ms())
-    app[JOURNAL].clear()
-    app[FAULTS].reset(seed)
-    if STRICT in app:
-        app[STRICT].failures.clear()
-    return json_response({"reset": True, "seed": seed, "scenario": loaded.name, "clock": clock_json(clock)})
+    try:
+        context = reset_app(app, seed, _scenario_from(body, request, "reset request"))
+    except ScenarioError as error:
+        raise bad_request(str(error), "invalid_scenario") from None
+    return json_response({"reset": True, "seed": context.seed, "scenario": context.scenario.name,
+                          "clock": clock_json(app[CLOCK])})
 
 
 async def get_state(request: web.Request) -> web.Response:

@@ -186,5 +186,10 @@ class Journal:
         self._entries.clear()
         self.dropped = 0
 
+    def reset(self) -> None:
+        """Empty, and numbered from 1 again, as on a fresh server."""
+        self.clear()
+        self._next_seq = 1
+
     def __len__(self) -> int:
         return len(self._entries)

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 from faker import Faker
 
 MASK64 = (1 << 64) - 1
+T = TypeVar("T")
 
 
 def splitmix64(x: int) -> int:
@@ -164,6 +166,44 @@ def _distinct(make: Callable[[], str], count: int) -> tuple[str, ...]:
 
 def pick(pool: Sequence[Any], value: int) -> Any:
     return pool[value % len(pool)]
+
+
+class DerivedParts:
+    """The parts of the worlds that depend only on the seed and the scenario.
+
+    Built on first use and shared by every later build from the same seed and
+    scenario (a reset, a move of the anchor, a snapshot import), so those
+    rebuild only what the anchor and the overlay decide. A part must never
+    change once built; a memo of a pure function of the part is fine.
+    """
+
+    def __init__(self) -> None:
+        self._parts: dict[Hashable, Any] = {}
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        try:
+            return self._parts[key]
+        except KeyError:
+            part = self._parts[key] = build()
+            return part
+
+
+class DerivedCache:
+    """The DerivedParts of the last few (seed, scenario) pairs a server was built from (bounded)."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, str], DerivedParts] = OrderedDict()
+
+    def parts(self, seed: int, scenario_fingerprint: str) -> DerivedParts:
+        key = (seed, scenario_fingerprint)
+        found = self._entries.get(key)
+        if found is None:
+            found = self._entries[key] = DerivedParts()
+            if len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        self._entries.move_to_end(key)
+        return found
 
 
 class Flags:

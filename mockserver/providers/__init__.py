@@ -12,7 +12,7 @@ from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError
 from mockserver.core.http import Endpoint, Reply, json_response
 from mockserver.core.scheduler import Scheduler
-from mockserver.core.world import Flags, Pools
+from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.scenario import Scenario
 from mockserver.settings import ALL_PROVIDERS
 
@@ -28,6 +28,8 @@ class ProviderContext:
     anchor_ms: int  # the instant the world is built around ("now" at start or reset)
     scheduler: Scheduler  # clock-driven work (callback deliveries, retries)
     max_jobs: int = 10_000  # asynchronous jobs/tasks a provider keeps; the oldest go first
+    # What depends only on (seed, scenario): shared by every rebuild from the same pair, so a reset is cheap.
+    derived: DerivedParts = field(default_factory=DerivedParts)
 
 
 def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:

@@ -4,7 +4,9 @@ import subprocess
 import sys
 import uuid
 
-from mockserver.core.world import Pools, derive, derived_uuid, pools_for, slugify, splitmix64, stable_key, unit_float
+from mockserver.core.world import (
+    DerivedCache, DerivedParts, Pools, derive, derived_uuid, pools_for, slugify, splitmix64, stable_key, unit_float,
+)
 
 
 def test_splitmix64_known_values() -> None:
@@ -56,3 +58,20 @@ def test_pools_are_shared_per_seed() -> None:
 
 def test_slugify() -> None:
     assert slugify("Smith, Jones and Co.") == "smith-jones-and-co"
+
+
+def test_derived_parts_are_built_once_and_the_cache_is_bounded() -> None:
+    built: list[str] = []
+    parts = DerivedParts()
+    assert parts.get("a", lambda: built.append("a") or 1) == 1
+    assert parts.get("a", lambda: built.append("again") or 2) == 1
+    assert built == ["a"]
+    cache = DerivedCache(size=2)
+    first = cache.parts(1, "scenario")
+    assert cache.parts(1, "scenario") is first and cache.parts(2, "scenario") is not first
+    cache.parts(1, "scenario")  # recently used: kept when a third pair arrives
+    cache.parts(3, "scenario")
+    assert cache.parts(1, "scenario") is first
+    cache.parts(2, "other")
+    cache.parts(3, "other")
+    assert cache.parts(1, "scenario") is not first

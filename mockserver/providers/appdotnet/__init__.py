@@ -10,7 +10,7 @@ from mockserver.providers.appdotnet.world import AdnWorld, empty_section
 
 def _world(context: ProviderContext) -> AdnWorld:
     section = context.scenario.section("appdotnet") or empty_section()
-    return AdnWorld(section, context.seed, context.anchor_ms, context.pools)
+    return AdnWorld(section, context.seed, context.anchor_ms, context.pools, context.derived)
 
 
 def build(context: ProviderContext) -> ProviderRuntime:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from mockserver.core.clock import DAY_MS
 from mockserver.core.timeline import Timeline
-from mockserver.core.world import derive, unit_float
+from mockserver.core.world import DerivedParts, derive, unit_float
 
 FOLLOW, REPLY, REPOST, STAR, WELCOME = "follow", "reply", "repost", "star", "welcome"
 CREATE, SUBSCRIBE, UNSUBSCRIBE = "broadcast_create", "broadcast_subscribe", "broadcast_unsubscribe"
@@ -49,7 +49,7 @@ class Window:
 
 class Stream:
     def __init__(self, key: int, anchor_ms: int, interactions: int, history_days: int, live: bool,
-                 window_ms: int, channels: int) -> None:
+                 window_ms: int, channels: int, derived: DerivedParts | None = None) -> None:
         self.key = key
         self.step_ms = max(1, history_days * DAY_MS // interactions) if interactions else 0
         # Exactly `interactions` items exist at the anchor.
@@ -59,8 +59,13 @@ class Stream:
         self.lanes = (window_ms + 1000) // self.step_ms + 2 if self.step_ms else 2
         self.period = self.lanes * -(-_PERIOD_TARGET // self.lanes)
         self.channels = channels
-        self._codes = bytes(self._choose(r) for r in range(self.period))
-        self._residues: OrderedDict[frozenset[int], array] = OrderedDict()
+        # The action table and the residue lists drawn from it depend on nothing the anchor or overlay
+        # change: kept across rebuilds from the same seed and scenario.
+        self._codes: bytes
+        self._residues: OrderedDict[frozenset[int], array]
+        self._codes, self._residues = (DerivedParts() if derived is None else derived).get(
+            ("appdotnet", "actions", key, self.lanes, self.period, channels),
+            lambda: (bytes(self._choose(r) for r in range(self.period)), OrderedDict()))
         post_step_ms = max(self.step_ms, 10 * MINUTE_MS)
         # Far enough back that every lane has two posts before the first interaction.
         self.posts = Timeline(key, _S_PTIME, self.timeline.origin_ms - (2 * self.lanes + 2) * post_step_ms,

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 
 from mockserver.core.clock import DAY_MS
-from mockserver.core.world import derive, pick, stable_key, unit_float
+from mockserver.core.world import DerivedParts, derive, pick, stable_key, unit_float
 from mockserver.providers.appdotnet.content import LOCALES, TIMEZONES
 from mockserver.providers.appdotnet.params import Paging, StreamQuery
 from mockserver.providers.appdotnet.people import Directory, RenderOptions, image, iso_seconds, user_flags
@@ -30,7 +30,8 @@ _CACHE_SIZE = 4096
 
 class Viewer:
     def __init__(self, spec: dict[str, Any], position: int, viewers: int, seed: int, anchor_ms: int,
-                 window_ms: int, people: Directory) -> None:
+                 window_ms: int, people: Directory, derived: DerivedParts | None = None) -> None:
+        derived = DerivedParts() if derived is None else derived
         self.spec = spec
         self.id: str = spec["id"]
         self.username: str = spec["username"]
@@ -40,8 +41,11 @@ class Viewer:
         self.key = stable_key(seed, "appdotnet", "user", self.id)
         self.anchor_ms = anchor_ms
         self.stream = Stream(self.key, anchor_ms, spec["interactions"], spec.get("history_days", 30),
-                             spec.get("live", True), window_ms, spec.get("channels", 2))
-        self._choose_actors(spec.get("actors", 120), spec.get("follower_share", 0.6))
+                             spec.get("live", True), window_ms, spec.get("channels", 2), derived)
+        wanted, follower_share = min(spec.get("actors", 120), len(people)), spec.get("follower_share", 0.6)
+        self.actors, self.follows_you, self.you_follow, self.followers = derived.get(
+            ("appdotnet", "actors", self.key, wanted, follower_share),
+            lambda: self._choose_actors(wanted, follower_share))
         # Rendered answers and objects. Everything here is a pure function of the seed, the options and
         # the clock, and each key names the counts through which the clock reaches the value (how many
         # interactions and posts exist by now), so an entry is never stale and a frozen clock hits every time.
@@ -50,18 +54,18 @@ class Viewer:
         self._posts: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._mes: dict[tuple[Any, ...], dict[str, Any]] = {}
 
-    def _choose_actors(self, wanted: int, follower_share: float) -> None:
-        wanted = min(wanted, len(self.people))
+    def _choose_actors(self, wanted: int, follower_share: float
+                       ) -> tuple[list[int], list[bool], list[bool], list[int]]:
+        """Who acts on this user's stream (pool indices by slot), and who follows whom."""
         chosen: dict[int, None] = {}
         attempt = 0
         while len(chosen) < wanted:
             chosen.setdefault(derive(self.key, attempt, _S_CHOOSE) % len(self.people))
             attempt += 1
-        self.actors = list(chosen)
-        self.follows_you = [slot == 0 or unit_float(derive(self.key, slot, _S_FOLLOWS)) < follower_share
-                            for slot in range(wanted)]
-        self.you_follow = [unit_float(derive(self.key, slot, _S_YOU_FOLLOW)) < 0.4 for slot in range(wanted)]
-        self.followers = [slot for slot in range(wanted) if self.follows_you[slot]]
+        follows_you = [slot == 0 or unit_float(derive(self.key, slot, _S_FOLLOWS)) < follower_share
+                       for slot in range(wanted)]
+        you_follow = [unit_float(derive(self.key, slot, _S_YOU_FOLLOW)) < 0.4 for slot in range(wanted)]
+        return list(chosen), follows_you, you_follow, [slot for slot in range(wanted) if follows_you[slot]]
 
     # -- users ---------------------------------------------------------------------
 

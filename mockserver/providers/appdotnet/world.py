@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockserver.core.world import Flags, Pools
+from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.providers.appdotnet.content import build_content
 from mockserver.providers.appdotnet.people import GENERATED_USER_BASE, Directory
 from mockserver.providers.appdotnet.tokens import TokenBook
@@ -14,7 +14,8 @@ DEFAULT_WINDOW_MINUTES = 360
 
 
 class AdnWorld:
-    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools) -> None:
+    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
+                 derived: DerivedParts | None = None) -> None:
         users = section["users"]
         ids = [user["id"] for user in users]
         if len(set(ids)) != len(ids):
@@ -25,7 +26,7 @@ class AdnWorld:
         self.jsonp_authentication: bool = section.get("jsonp_authentication", False)  # the scenario default
         self.people = Directory(seed, anchor_ms, pools, build_content(pools))
         self.viewers = {
-            user["id"]: Viewer(user, position, len(users), seed, anchor_ms, self.window_ms, self.people)
+            user["id"]: Viewer(user, position, len(users), seed, anchor_ms, self.window_ms, self.people, derived)
             for position, user in enumerate(users)
         }
         self.tokens = TokenBook(section)

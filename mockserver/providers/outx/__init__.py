@@ -13,7 +13,7 @@ def _world(context: ProviderContext) -> OutxWorld:
     section = context.scenario.section("outx")
     assert section is not None  # the scenario schema requires it
     return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools),
-                     context.max_jobs)
+                     context.max_jobs, context.derived)
 
 
 def build(context: ProviderContext) -> ProviderRuntime:

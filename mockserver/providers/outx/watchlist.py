@@ -105,11 +105,49 @@ def _actors(key: int, seed: int, pools: Pools, count: int, company_share: float)
     return actors
 
 
+@dataclass(frozen=True)
+class WatchlistCast:
+    """Who acts on a watchlist and how: a pure function of (seed, spec), so never rebuilt by a reset.
+
+    The residue lists the watchlist's filters use are memoised here too: they
+    depend on nothing else.
+    """
+
+    actors: list[dict[str, Any]]
+    slot_of_actor: dict[str, int]
+    actor_slot: array  # actor slot of residue r
+    is_comment: bytes  # whether residue r is a comment
+    post_authors: list[dict[str, Any]]
+    residues: OrderedDict[tuple[frozenset[str], frozenset[int] | None], array]
+
+    @classmethod
+    def build(cls, spec: dict[str, Any], seed: int, pools: Pools) -> "WatchlistCast":
+        key = stable_key(seed, "outx", "watchlist", spec["id"])
+        actors = _actors(key, seed, pools, spec.get("actors", 150), spec.get("company_share", 0.1))
+        comment_share: float = spec.get("comment_share", 0.3)
+        people = pools.people
+        tracked = spec.get("tracked_authors", 12)
+        return cls(
+            actors=actors,
+            slot_of_actor={actor["id"]: slot for slot, actor in enumerate(actors)},
+            # Activity is skewed: a few actors account for most interactions.
+            actor_slot=array("H", (min(len(actors) - 1, int(len(actors) * unit_float(
+                derive(key, r, _S_ACTOR)) ** 1.8)) for r in range(PERIOD))),
+            is_comment=bytes(unit_float(derive(key, r, _S_KIND)) < comment_share for r in range(PERIOD)),
+            post_authors=[
+                {"id": person_id(seed, i), "full_name": people[i].full_name, "author_slug": people[i].slug,
+                 "headline": people[i].headline, "author_image_url": _image_url(key, i)}
+                for i in dict.fromkeys(derive(key, a, _S_CHOOSE_TRACKED) % len(people) for a in range(tracked))
+            ],
+            residues=OrderedDict(),
+        )
+
+
 class Watchlist:
     """One watchlist and its virtual stream of interactions and posts."""
 
     def __init__(self, spec: dict[str, Any], team_id: str, seed: int, anchor_ms: int,
-                 pools: Pools, content: OutxContent) -> None:
+                 pools: Pools, content: OutxContent, cast: WatchlistCast | None = None) -> None:
         self.id: str = spec["id"]
         self.name: str = spec["name"]
         self.slug: str = spec.get("slug") or slugify(self.name)
@@ -124,22 +162,13 @@ class Watchlist:
         self.timeline = Timeline(self.key, _S_TIME, anchor_ms - initial * step_ms + 1, step_ms,
                                  None if spec.get("live", True) else initial)
 
-        self.actors = _actors(self.key, seed, pools, spec.get("actors", 150), spec.get("company_share", 0.1))
-        self._slot_of_actor = {actor["id"]: slot for slot, actor in enumerate(self.actors)}
-        comment_share: float = spec.get("comment_share", 0.3)
-        # Activity is skewed: a few actors account for most interactions.
-        self._actor_slot = array("H", (min(len(self.actors) - 1, int(len(self.actors) * unit_float(
-            derive(self.key, r, _S_ACTOR)) ** 1.8)) for r in range(PERIOD)))
-        self._is_comment = bytes(unit_float(derive(self.key, r, _S_KIND)) < comment_share for r in range(PERIOD))
-        self._residues: OrderedDict[tuple[frozenset[str], frozenset[int] | None], array] = OrderedDict()
-
-        people = pools.people
-        tracked = spec.get("tracked_authors", 12)
-        self._post_authors = [
-            {"id": person_id(seed, i), "full_name": people[i].full_name, "author_slug": people[i].slug,
-             "headline": people[i].headline, "author_image_url": _image_url(self.key, i)}
-            for i in dict.fromkeys(derive(self.key, a, _S_CHOOSE_TRACKED) % len(people) for a in range(tracked))
-        ]
+        cast = cast or WatchlistCast.build(spec, seed, pools)
+        self.actors = cast.actors
+        self._slot_of_actor = cast.slot_of_actor
+        self._actor_slot = cast.actor_slot
+        self._is_comment = cast.is_comment
+        self._residues = cast.residues
+        self._post_authors = cast.post_authors
         # About forty interactions per post; a post every 30 minutes to 2 days.
         post_step_ms = min(2 * DAY_MS, max(30 * _MINUTE_MS, history_ms // max(1, initial // 40)))
         self.posts = Timeline(self.key, _S_PTIME, self.timeline.origin_ms - 8 * post_step_ms, post_step_ms)

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.jobs import Job
-from mockserver.core.world import Flags, Pools
+from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.providers.outx.agent import AgentDesk, Member, extension_flag, oldest_admin
 from mockserver.providers.outx.content import OutxContent
-from mockserver.providers.outx.watchlist import Watchlist
+from mockserver.providers.outx.watchlist import Watchlist, WatchlistCast
 
 
 @dataclass(frozen=True)
@@ -36,14 +36,16 @@ class OutxWorld:
     """
 
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
-                 content: OutxContent, max_jobs: int | None = None) -> None:
+                 content: OutxContent, max_jobs: int | None = None, derived: DerivedParts | None = None) -> None:
+        derived = DerivedParts() if derived is None else derived
         self.teams: dict[str, Team] = {}
         self.watchlists: dict[str, Watchlist] = {}
         self.api_keys: list[tuple[str, str]] = []
         defaults: dict[str, bool] = {}
         for team in section["teams"]:
             for spec in team["watchlists"]:
-                self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content)
+                cast = derived.get(("outx", "watchlist", spec["id"]), lambda: WatchlistCast.build(spec, seed, pools))
+                self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content, cast)
                 defaults[failure_flag(spec["id"])] = spec.get("simulate_failure", False)
             members = tuple(Member.from_spec(member) for member in team.get("members", []))
             for member, spec in zip(members, team.get("members", [])):
