@@ -15,6 +15,7 @@ from aiohttp import web
 from mockserver import __version__
 from mockserver.app import UnknownProvider, create_app
 from mockserver.core.clock import parse_instant_ms
+from mockserver.paths import DataFilesMissing
 from mockserver.persistence import StateFileError
 from mockserver.scenario import ScenarioError
 from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
@@ -295,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate_file(args)
         elif args.command == "verify":
             return run_verify(args)
-    except CliError as error:
+    except (CliError, DataFilesMissing) as error:
         print(f"mockserver: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -7,12 +7,20 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
+class DataFilesMissing(FileNotFoundError):
+    """The package was installed without its schemas/ or fixtures/: nothing can start."""
+
+
 def data_dir(name: str) -> Path:
-    """`schemas` or `fixtures`: beside the package in a wheel, at the repo top otherwise."""
-    for candidate in (_PACKAGE / name, _PACKAGE.parent / name):
+    """`schemas` or `fixtures`: inside the package in a wheel, at the repo top in a checkout."""
+    candidates = (_PACKAGE / name, _PACKAGE.parent / name)
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError(f"cannot find the {name}/ directory next to {_PACKAGE}")
+    raise DataFilesMissing(
+        f"cannot find the {name}/ directory (looked for {candidates[0]} and {candidates[1]}); "
+        "this installation of social-mockserver is incomplete: reinstall it from a wheel or a checkout"
+    )
 
 
 def default_scenario_path() -> Path:

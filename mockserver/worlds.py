@@ -37,7 +37,8 @@ def build_world(name: str, context: ProviderContext, build: Callable[[ProviderCo
     except ValueError as error:  # providers' own cross-checks of their scenario section
         if isinstance(error, ScenarioError):
             raise
-        raise ScenarioError(f"scenario {context.scenario.source}: {name}: {error}") from None
+        detail = str(error) if str(error).startswith(name) else f"{name}: {error}"
+        raise ScenarioError(f"scenario {context.scenario.source}: {detail}") from None
 
 
 def rebuild_worlds(app: web.Application, seed: int, scenario: Scenario, anchor_ms: int) -> ProviderContext:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mockserver.cli import build_parser, settings_from
+from mockserver import paths
+from mockserver.cli import build_parser, main, settings_from
 
 DOCS_URL = "/api-interactions?watchlist_id=550e8400-e29b-41d4-a716-446655440000&page=1&page_size=10"
 
@@ -91,6 +92,28 @@ def test_bad_scenario_file_is_a_clear_error(tmp_path: Path) -> None:
     assert process.returncode == 2
     assert f"mockserver: error: scenario {scenario} is invalid:" in err
     assert "at $.outx.teams: [] should be non-empty" in err and "Traceback" not in err
+
+
+def test_a_scenario_a_provider_refuses_is_a_clear_error(tmp_path: Path) -> None:
+    scenario = json.loads(paths.default_scenario_path().read_text())
+    scenario["appdotnet"]["users"][1]["id"] = scenario["appdotnet"]["users"][0]["id"]
+    path = tmp_path / "dup.json"
+    path.write_text(json.dumps(scenario))
+    process = start("--port", str(free_port()), "--scenario", str(path))
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith(f"mockserver: error: scenario {path}: appdotnet: two scenario users share an id")
+
+
+@pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["openapi"], ["validate", "outx/error", "-"]])
+def test_an_install_without_its_data_files_is_a_clear_error(argv: list[str], tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(paths, "_PACKAGE", tmp_path / "site-packages" / "mockserver")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("mockserver: error: cannot find the ") and err.count("\n") == 1
+    assert "reinstall it" in err
 
 
 def test_settings_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
