@@ -86,7 +86,9 @@ def test_the_wheel_and_the_sdist_carry_the_schemas_and_fixtures(installed: Insta
     for directory in ("schemas", "fixtures"):
         expected = {f"mockserver/{name}" for name in data_files(directory)}
         assert expected and expected <= names, f"{directory}/ is missing from the wheel"
-    assert "mockserver/py.typed" in names
+    package = {path.relative_to(ROOT).as_posix() for path in (ROOT / "mockserver").rglob("*")
+               if path.is_file() and "__pycache__" not in path.parts}
+    assert package <= names, f"missing from the wheel: {sorted(package - names)[:5]}"  # py.typed, admin/ui/ too
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     text = zipfile.ZipFile(installed.wheel).read(entry_points).decode()
     assert "mockserver = mockserver.cli:main" in text and "mockserver = mockserver.pytest_plugin" in text
