@@ -137,7 +137,10 @@ def _interaction_types(query: MultiMapping[str]) -> frozenset[str] | None:
 
 
 def _actor_ids(query: MultiMapping[str]) -> frozenset[str] | None:
-    """One id, a comma-separated list, the parameter repeated, or `actor_ids[]=` (as qs/axios send)."""
+    """One id, a comma-separated list, the parameter repeated, or `actor_ids[]=` (as qs/axios send).
+
+    An id selects interactions by that actor and on that author's posts (see Watchlist.matches).
+    """
     raw = query.getall("actor_ids", []) + query.getall("actor_ids[]", [])
     ids = frozenset(part.strip() for value in raw for part in value.split(",") if part.strip())
     return ids or None

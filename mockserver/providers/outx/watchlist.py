@@ -1,12 +1,14 @@
-"""An OutX watchlist's interactions and posts, derived on demand, plus its overlay.
+"""An OutX watchlist's interactions, derived on demand, plus its overlay.
 
 A watchlist's interactions form a virtual stream indexed by k = 0, 1, 2, ...
 (oldest first). Interaction k happens at `origin + k*step + jitter(k)` with
 `0 <= jitter < step`, so times strictly increase with k and "how many happened
-by time t" is O(1). Who acted and whether it was a like or a comment repeat
-with a period of PERIOD items, which makes any filter a set of residues mod
-PERIOD: counting matches below n and finding the j-th match are both O(log
-PERIOD). Page n therefore costs what page 1 costs, for any filter.
+by time t" is O(1). Who acted, whether it was a like or a comment, and which
+of the six newest posts it is on repeat with a period of PERIOD items, which
+makes any filter a set of residues mod PERIOD plus a few ranges near the
+chosen authors' posts (see matching.py): counting matches below n and finding
+the j-th match are both O(log PERIOD). Page n therefore costs what page 1
+costs, for any filter.
 """
 
 from __future__ import annotations
@@ -14,27 +16,28 @@ from __future__ import annotations
 from array import array
 from bisect import bisect_left, insort
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms, day_start_ms
 from mockserver.core.timeline import Timeline
 from mockserver.core.world import Pools, derive, derived_uuid, pick, slugify, stable_key, unit_float
-from mockserver.providers.outx.content import LANGUAGES, POST_TYPES, OutxContent
+from mockserver.providers.outx.content import OutxContent
+from mockserver.providers.outx.matching import (
+    BACK, MINUTE_MS, PERIOD, Matches, OnPosts, Segments, count_between, residues_where, split_by_back,
+)
+from mockserver.providers.outx.posts import POST_TIME_SALT, Posts, company_id, person_id, tracked_authors
 
-PERIOD = 8192
 LIKE, COMMENT = "like", "comment"
 INTERACTION_TYPES = (LIKE, COMMENT)
 GRAPH_DAYS = 7
-_MINUTE_MS = 60_000
-_RESIDUE_CACHE_SIZE = 256
+_ONLY = {kind: frozenset({kind}) for kind in INTERACTION_TYPES}
+_MATCHES_CACHE_SIZE = 256
 _RENDER_CACHE_SIZE = 4096  # rendered interactions and posts kept per watchlist
 
 # Salts: independent random values drawn for the same item.
 _S_TIME, _S_ID, _S_TEXT, _S_POST, _S_ACTOR, _S_KIND = range(6)
-_S_PTIME, _S_PID, _S_PAUTHOR, _S_PCONTENT, _S_PTYPE, _S_PCOUNTS, _S_PMETA = range(10, 17)
-_S_CHOOSE_PERSON, _S_CHOOSE_COMPANY, _S_SHUFFLE, _S_CHOOSE_TRACKED = range(20, 24)
-
+_S_CHOOSE_PERSON, _S_CHOOSE_COMPANY, _S_SHUFFLE = range(20, 23)
 
 @dataclass(frozen=True, slots=True)
 class Selection:
@@ -68,19 +71,6 @@ class InteractionsPage:
     total_comments: int
 
 
-def person_id(seed: int, index: int) -> str:
-    return derived_uuid(stable_key(seed, "outx", "person"), index)
-
-
-def company_id(seed: int, index: int) -> str:
-    return derived_uuid(stable_key(seed, "outx", "company"), index)
-
-
-def _image_url(key: int, index: int) -> str:
-    code = format(derive(key, index, 63), "016X")
-    return f"https://media.licdn.com/dms/image/v2/D4E03AQ{code}/profile-displayphoto-shrink_200_200/0/"
-
-
 def _actors(key: int, seed: int, pools: Pools, count: int, company_share: float) -> list[dict[str, Any]]:
     """The people and company pages that interact with one watchlist's posts."""
     companies = min(round(count * company_share), len(pools.companies))
@@ -109,38 +99,67 @@ def _actors(key: int, seed: int, pools: Pools, count: int, company_share: float)
 class WatchlistCast:
     """Who acts on a watchlist and how: a pure function of (seed, spec), so never rebuilt by a reset.
 
-    The residue lists the watchlist's filters use are memoised here too: they
-    depend on nothing else.
+    The residue lists the watchlist's filters use are memoised here too (in
+    `memo`): they depend on nothing else.
     """
 
+    key: int
     actors: list[dict[str, Any]]
     slot_of_actor: dict[str, int]
     actor_slot: array  # actor slot of residue r
     is_comment: bytes  # whether residue r is a comment
     post_authors: list[dict[str, Any]]
-    residues: OrderedDict[tuple[frozenset[str], frozenset[int] | None], array]
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def build(cls, spec: dict[str, Any], seed: int, pools: Pools) -> "WatchlistCast":
         key = stable_key(seed, "outx", "watchlist", spec["id"])
         actors = _actors(key, seed, pools, spec.get("actors", 150), spec.get("company_share", 0.1))
         comment_share: float = spec.get("comment_share", 0.3)
-        people = pools.people
-        tracked = spec.get("tracked_authors", 12)
         return cls(
+            key=key,
             actors=actors,
             slot_of_actor={actor["id"]: slot for slot, actor in enumerate(actors)},
             # Activity is skewed: a few actors account for most interactions.
             actor_slot=array("H", (min(len(actors) - 1, int(len(actors) * unit_float(
                 derive(key, r, _S_ACTOR)) ** 1.8)) for r in range(PERIOD))),
             is_comment=bytes(unit_float(derive(key, r, _S_KIND)) < comment_share for r in range(PERIOD)),
-            post_authors=[
-                {"id": person_id(seed, i), "full_name": people[i].full_name, "author_slug": people[i].slug,
-                 "headline": people[i].headline, "author_image_url": _image_url(key, i)}
-                for i in dict.fromkeys(derive(key, a, _S_CHOOSE_TRACKED) % len(people) for a in range(tracked))
-            ],
-            residues=OrderedDict(),
+            post_authors=tracked_authors(key, seed, pools, spec.get("tracked_authors", 12),
+                                         spec.get("tracked_companies", 2)),
         )
+
+    @property
+    def back(self) -> bytes:
+        """Which of the six newest posts residue r's interaction is on (built on first use)."""
+        found = self.memo.get("back")
+        if found is None:
+            found = self.memo["back"] = bytes(derive(self.key, r, _S_POST) % BACK for r in range(PERIOD))
+        return found
+
+    def residues(self, types: frozenset[str], slots: frozenset[int] | None, *, by_back: bool = False,
+                 exclude: frozenset[int] = frozenset()) -> Any:
+        """Sorted residues of these types (and actor slots, unless None), or, `by_back`, those of the types
+        whose actor is not in `exclude`, split by back value. Memoised (bounded)."""
+        memo_key = ("residues", types, slots, by_back, exclude)
+        found = self.memo.get(memo_key)
+        if found is None:
+            want_comment, want_like = COMMENT in types, LIKE in types
+            is_comment, actor_slot = self.is_comment, self.actor_slot
+
+            def typed(r: int) -> bool:
+                return bool(want_comment if is_comment[r] else want_like)
+
+            if by_back:
+                found = split_by_back(self.back, lambda r: typed(r) and actor_slot[r] not in exclude)
+            else:
+                found = residues_where(lambda r: typed(r) and (slots is None or actor_slot[r] in slots))
+            if len(self.memo) > _MATCHES_CACHE_SIZE:
+                back = self.memo.get("back")
+                self.memo.clear()
+                if back is not None:
+                    self.memo["back"] = back
+            self.memo[memo_key] = found
+        return found
 
 
 class Watchlist:
@@ -162,16 +181,20 @@ class Watchlist:
         self.timeline = Timeline(self.key, _S_TIME, anchor_ms - initial * step_ms + 1, step_ms,
                                  None if spec.get("live", True) else initial)
 
-        cast = cast or WatchlistCast.build(spec, seed, pools)
+        self.cast = cast = cast or WatchlistCast.build(spec, seed, pools)
         self.actors = cast.actors
         self._slot_of_actor = cast.slot_of_actor
         self._actor_slot = cast.actor_slot
         self._is_comment = cast.is_comment
-        self._residues = cast.residues
-        self._post_authors = cast.post_authors
+        # What each filter matches (its residues come from the cast; its segments depend on the anchor).
+        self._matches: OrderedDict[tuple[frozenset[str], frozenset[int] | None, frozenset[int]], Matches] = \
+            OrderedDict()
+
         # About forty interactions per post; a post every 30 minutes to 2 days.
-        post_step_ms = min(2 * DAY_MS, max(30 * _MINUTE_MS, history_ms // max(1, initial // 40)))
-        self.posts = Timeline(self.key, _S_PTIME, self.timeline.origin_ms - 8 * post_step_ms, post_step_ms)
+        post_step_ms = min(2 * DAY_MS, max(30 * MINUTE_MS, history_ms // max(1, initial // 40)))
+        self.posts = Posts(self.key, content, self.slug, cast.post_authors,
+                           Timeline(self.key, POST_TIME_SALT, self.timeline.origin_ms - 8 * post_step_ms, post_step_ms))
+        self.segments = Segments(self.timeline, self.posts.timeline)
         # The overlay: likes made through the API, oldest first, and per post their times.
         self.agent_likes: list[AgentLike] = []
         self._agent_times: list[int] = []  # every overlay like's time, sorted
@@ -179,6 +202,7 @@ class Watchlist:
         # Derived items never change, so rendering them once is enough (bounded caches).
         self._interactions: dict[int, tuple[dict[str, Any], int]] = {}
         self._posts: dict[int, dict[str, Any]] = {}
+        self._recorded: dict[tuple[int, int], tuple[int, int]] = {}
         self._past_days: dict[tuple[Selection, int, int], dict[str, Any]] = {}
         # Answers depend on the clock only through how many items exist by then, which
         # changes every few minutes, not every millisecond: memoise on that count.
@@ -196,47 +220,41 @@ class Watchlist:
 
     # -- filters -------------------------------------------------------------
 
-    def _residues_for(self, selection: Selection) -> array | None:
-        """Sorted residues mod PERIOD that match; None when everything matches."""
+    def matches(self, selection: Selection) -> Matches:
+        """What the selection matches among the derived interactions (cached per selection)."""
         types = frozenset(INTERACTION_TYPES) if selection.types is None else selection.types & {LIKE, COMMENT}
-        slots = None
+        slots: frozenset[int] | None = None
+        authors: frozenset[int] = frozenset()
         if selection.actor_ids is not None:
-            slots = frozenset(self._slot_of_actor[a] for a in selection.actor_ids if a in self._slot_of_actor)
-        if slots is None and len(types) == 2:
-            return None
-        cache_key = (types, slots)
-        cached = self._residues.get(cache_key)
-        if cached is not None:
-            self._residues.move_to_end(cache_key)
-            return cached
-        want_comment, want_like = COMMENT in types, LIKE in types
-        residues = array("H", (
-            r for r in range(PERIOD)
-            if (want_comment if self._is_comment[r] else want_like)
-            and (slots is None or self._actor_slot[r] in slots)
-        ))
-        self._residues[cache_key] = residues
-        if len(self._residues) > _RESIDUE_CACHE_SIZE:
-            self._residues.popitem(last=False)
-        return residues
+            wanted = selection.actor_ids
+            slots = frozenset(self._slot_of_actor[a] for a in wanted if a in self._slot_of_actor)
+            authors = frozenset(self.posts.index_of_author[a] for a in wanted if a in self.posts.index_of_author)
+        cache_key = (types, slots, authors)
+        found = self._matches.get(cache_key)
+        if found is not None:
+            self._matches.move_to_end(cache_key)
+            return found
+        found = self._build_matches(types, slots, authors)
+        self._matches[cache_key] = found
+        if len(self._matches) > _MATCHES_CACHE_SIZE:
+            self._matches.popitem(last=False)
+        return found
 
-    @staticmethod
-    def _count_below(residues: array | None, n: int) -> int:
-        if residues is None:
-            return n
-        cycles, rest = divmod(n, PERIOD)
-        return cycles * len(residues) + bisect_left(residues, rest)
+    def _build_matches(self, types: frozenset[str], slots: frozenset[int] | None, authors: frozenset[int]) -> Matches:
+        everything = slots is None and len(types) == 2
+        any_post = None if everything else self.cast.residues(types, slots)
+        on_posts = None
+        if authors:
+            by_back = self.cast.residues(types, None, by_back=True, exclude=slots or frozenset())
+            on_posts = OnPosts(self.segments, by_back, lambda j: self.posts.author_index(j) in authors)
+        return Matches(any_post, on_posts, self._published_of)
 
-    @staticmethod
-    def _kth(residues: array | None, j: int) -> int:
-        if residues is None:
-            return j
-        cycles, rest = divmod(j, len(residues))
-        return cycles * PERIOD + residues[rest]
+    def _published_of(self, k: int) -> int:
+        return self.segments.published(self.time_ms(k))
 
     def count(self, selection: Selection, n: int) -> int:
         """Matching interactions among the first n."""
-        return self._count_below(self._residues_for(selection), n)
+        return self.matches(selection).count(n)
 
     # -- queries -------------------------------------------------------------
 
@@ -249,13 +267,18 @@ class Watchlist:
         """How many overlay likes exist by now: with the derived count, all an answer depends on."""
         return bisect_left(self._agent_times, now_ms + 1)
 
+    def _selects_like(self, like: AgentLike, wanted: frozenset[str] | None) -> bool:
+        if wanted is None:
+            return True
+        return like.author["id"] in wanted or self.posts.authors[self.posts.author_index(like.post_index)]["id"] in wanted
+
     def _extra(self, selection: Selection, now_ms: int) -> list[AgentLike]:
         """Overlay likes that exist by now and match, newest first."""
         if not self.agent_likes or not selection.allows_type(LIKE):
             return []
         wanted = selection.actor_ids
         return [like for like in reversed(self.agent_likes)
-                if like.time_ms <= now_ms and (wanted is None or like.author["id"] in wanted)]
+                if like.time_ms <= now_ms and self._selects_like(like, wanted)]
 
     def page(self, selection: Selection, offset: int, size: int, now_ms: int) -> InteractionsPage:
         """Newest first: positions offset .. offset+size-1 of the matching items.
@@ -273,20 +296,25 @@ class Watchlist:
 
     def _page(self, selection: Selection, offset: int, size: int, now_ms: int, n: int,
               extra: list[AgentLike]) -> InteractionsPage:
-        residues = self._residues_for(selection)
-        derived = self._count_below(residues, n)
+        matches = self.matches(selection)
+        derived = matches.count(n)
         # Where each overlay like lands in the merged list: after every derived
         # item newer than it and every newer overlay like.
-        placed = [i + derived - self._count_below(residues, self.count_at(like.time_ms))
-                  for i, like in enumerate(extra)]
+        placed = [i + derived - matches.count(self.count_at(like.time_ms)) for i, like in enumerate(extra)]
         total = derived + len(extra)
+        first, last = min(offset, total), min(offset + size, total)
+        overlay_before = bisect_left(placed, first)
+        overlay_in_page = bisect_left(placed, last) - overlay_before
+        # Positions not taken by overlay likes hold derived items, consecutive from the newest down.
+        derived_ks = iter(matches.newest_first(n, derived - 1 - (first - overlay_before),
+                                               last - first - overlay_in_page))
         data = []
-        for p in range(min(offset, total), min(offset + size, total)):
+        for p in range(first, last):
             before = bisect_left(placed, p)
             if before < len(placed) and placed[before] == p:
                 data.append(self._agent_interaction(extra[before], now_ms))
             else:
-                data.append(self.interaction(self._kth(residues, derived - 1 - (p - before)), now_ms))
+                data.append(self.interaction(next(derived_ks), now_ms))
         likes = self.count(selection.only(LIKE), n) + len(extra)
         return InteractionsPage(data, total, likes, total - likes)
 
@@ -315,30 +343,20 @@ class Watchlist:
         return days
 
     def _day(self, selection: Selection, start: int, end: int) -> dict[str, Any]:
-        likes, comments = selection.only(LIKE), selection.only(COMMENT)
+        likes, comments = self.matches(selection.only(LIKE)), self.matches(selection.only(COMMENT))
         lo, hi = self.count_at(start - 1), self.count_at(end)
         extra = sum(start <= like.time_ms <= end for like in self._extra(selection, end))
         return {
             "posted_at": date_of_ms(start),
-            "like_count": self.count(likes, hi) - self.count(likes, lo) + extra,
-            "comment_count": self.count(comments, hi) - self.count(comments, lo),
+            "like_count": likes.count(hi) - likes.count(lo) + extra,
+            "comment_count": comments.count(hi) - comments.count(lo),
         }
 
     # -- the overlay -----------------------------------------------------------
 
     def post_index_of(self, social_urn: str, now_ms: int) -> int | None:
-        """Which of this watchlist's posts has this activity URN (and exists by now), if any.
-
-        Activity ids carry the post's creation time in their top bits, and post
-        j is created within post j's slot of the post timeline, so the answer
-        is one division and one comparison.
-        """
-        digits = social_urn.removeprefix("urn:li:activity:")
-        if not digits.isdecimal() or len(digits) > 25:
-            return None
-        created = int(digits) >> 22
-        j = self.posts.index_of(created) if created <= now_ms else None
-        return j if j is not None and self.activity_urn(j) == social_urn else None
+        """Which of this watchlist's posts has this activity URN (and exists by now), if any."""
+        return self.posts.index_of(social_urn, now_ms)
 
     def add_agent_like(self, like: AgentLike) -> None:
         insort(self.agent_likes, like, key=lambda item: (item.time_ms, item.id))
@@ -364,58 +382,47 @@ class Watchlist:
                 "created_at": created,
                 "author": self.actors[self._actor_slot[r]],
             }
-            cached = (base, self._post_index_for(k, created))
+            cached = (base, self.post_index_for(k))
             _remember(self._interactions, k, cached)
         base, j = cached
         return {**base, "post": self.post(j, now_ms)}
 
-    def _post_index_for(self, k: int, created_ms: int) -> int:
+    def post_index_for(self, k: int) -> int:
         """One of the six newest posts published at least a minute before the interaction."""
-        published = self.posts.count_at(created_ms - _MINUTE_MS)
-        return published - 1 - derive(self.key, k, _S_POST) % min(published, 6)
+        return self._published_of(k) - 1 - self.cast.back[k % PERIOD]
 
     def activity_urn(self, j: int) -> str:
-        """LinkedIn activity ids start with the creation time in ms (the top 41 bits)."""
-        return f"urn:li:activity:{(self.posts.time_ms(j) << 22) | (derive(self.key, j, _S_PID) & 0x3FFFFF)}"
+        return self.posts.activity_urn(j)
 
     def post(self, j: int, now_ms: int) -> dict[str, Any]:
-        """Post j as the Posts API shows it at `now_ms` (agent likes done by then included)."""
+        """Post j as the Posts API shows it at `now_ms`.
+
+        Its public counters are what the watchlist does not record plus what it
+        does: the interactions on it that exist by now, agent likes included, so
+        `likes_count` and `comments_count` never fall below what a client can count.
+        """
         post = self._posts.get(j)
         if post is None:
-            post = self._render_post(j)
+            post = self.posts.render(j)
             _remember(self._posts, j, post)
+        likes, comments = self.recorded_on(j, self.count_at(now_ms))
         liked = self._agent_like_times.get(j)
         if liked:
-            return {**post, "likes_count": post["likes_count"] + bisect_left(liked, now_ms + 1)}
-        return post
+            likes += bisect_left(liked, now_ms + 1)
+        return {**post, "likes_count": post["likes_count"] + likes, "comments_count": post["comments_count"] + comments}
 
-    def _render_post(self, j: int) -> dict[str, Any]:
-        h = derive(self.key, j, _S_PCOUNTS)
-        meta = derive(self.key, j, _S_PMETA)
-        created = self.posts.time_ms(j)
-        activity = self.activity_urn(j)
-        post_type = pick(POST_TYPES, derive(self.key, j, _S_PTYPE))
-        content = self._content
-        return {
-            "id": derived_uuid(self.key, j, _S_PID),
-            "linkedin_post_url": f"https://www.linkedin.com/feed/update/{activity}",
-            "content": pick(content.posts, derive(self.key, j, _S_PCONTENT)),
-            "created_at": created,
-            "likes_count": 40 + h % 900,
-            "shares_count": (h >> 10) % 60,
-            "comments_count": 4 + (h >> 20) % 120,
-            "bookmark": (meta & 0xF) == 0,
-            "post_type": post_type,
-            "linkedin_post_urn": activity,
-            "language": pick(LANGUAGES, meta >> 4),
-            "tags": _some(content.tags, meta >> 8, 3),
-            "videos": [f"https://dms.licdn.com/playlist/vid/{activity[16:]}/mp4-720p"] if post_type == "video" else None,
-            "social_urn": activity,
-            "primary_keywords": _some(content.keywords, meta >> 16, 3),
-            "tracking_lists_slug": self.slug,
-            "list_info": [],
-            "post_author": pick(self._post_authors, derive(self.key, j, _S_PAUTHOR)),
-        }
+    def recorded_on(self, j: int, n: int) -> tuple[int, int]:
+        """(likes, comments) among the first n derived interactions that are on post j."""
+        close = self.segments.start(j + 1 + BACK)
+        key = (j, min(n, close))  # once the post's segments are over, the counts stay put
+        found = self._recorded.get(key)
+        if found is None:
+            lows = [self.segments.start(j + 1 + b) for b in range(BACK)] + [close]
+            found = tuple(sum(count_between(by_back[b], lows[b], min(lows[b + 1], n)) for b in range(BACK))
+                          for by_back in (self.cast.residues(_ONLY[kind], None, by_back=True)
+                                          for kind in (LIKE, COMMENT)))
+            _remember(self._recorded, key, found)
+        return found
 
 
 def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
@@ -423,10 +430,3 @@ def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
     if len(cache) >= _RENDER_CACHE_SIZE:
         cache.clear()
     cache[key] = value
-
-
-def _some(pool: tuple[str, ...], bits: int, most: int) -> list[str]:
-    """0..most distinct entries of `pool`, chosen by `bits`."""
-    count = bits % (most + 1)
-    chosen = dict.fromkeys(pool[(bits >> (8 + 6 * i)) % len(pool)] for i in range(count))
-    return list(chosen)

@@ -53,16 +53,26 @@ def test_empty_watchlist_has_nothing_ever() -> None:
 
 
 def brute_force(wl: Watchlist, selection: Selection, now: int) -> list[int]:
-    """Indices of matching interactions, newest first, by scanning everything."""
+    """Ids of matching interactions, newest first, by scanning everything.
+
+    An actor id matches the interaction's author (a person or a company page)
+    and the author of the post it is on (a tracked person or company page).
+    """
     n = wl.count_at(now)
     keep = []
     for k in range(n - 1, -1, -1):
         item = wl.interaction(k, now)
         if selection.allows_type(item["interaction_type"]) and (
             selection.actor_ids is None or item["author"]["id"] in selection.actor_ids
+            or item["post"]["post_author"]["id"] in selection.actor_ids
         ):
             keep.append(item["id"])
     return keep
+
+
+def tracked(wl: Watchlist, kind: str) -> str:
+    """The id of a tracked post author that is a person ("user") or a company page."""
+    return next(a["id"] for a in wl.posts.authors if ("company-logo" in a["author_image_url"]) == (kind == "company"))
 
 
 @pytest.mark.parametrize("make_selection", [
@@ -72,6 +82,9 @@ def brute_force(wl: Watchlist, selection: Selection, now: int) -> list[int]:
     lambda wl: Selection(actor_ids=frozenset({wl.actors[0]["id"], wl.actors[5]["id"]})),
     lambda wl: Selection(types=frozenset({COMMENT}), actor_ids=frozenset({wl.actors[1]["id"], "unknown"})),
     lambda wl: Selection(actor_ids=frozenset({"nobody"})),
+    lambda wl: Selection(actor_ids=frozenset({tracked(wl, "user")})),
+    lambda wl: Selection(types=frozenset({COMMENT}), actor_ids=frozenset({tracked(wl, "company"), wl.actors[0]["id"]})),
+    lambda wl: Selection(types=frozenset({LIKE}), actor_ids=frozenset(a["id"] for a in wl.posts.authors[:4])),
 ])
 def test_paging_equals_a_full_scan(make_selection) -> None:
     wl = watchlist(interactions=PERIOD + 1500, history_days=30)  # crosses a period boundary
@@ -101,7 +114,8 @@ def test_graph_counts_equal_the_days_items_under_the_same_filter() -> None:
     wl = watchlist()
     now = ANCHOR + 5 * 3_600_000  # five hours into "today"
     for selection in (Selection(), Selection(types=frozenset({LIKE})),
-                      Selection(actor_ids=frozenset(a["id"] for a in wl.actors[:3]))):
+                      Selection(actor_ids=frozenset(a["id"] for a in wl.actors[:3])),
+                      Selection(actor_ids=frozenset({tracked(wl, "user"), tracked(wl, "company")}))):
         graph = wl.graph(selection, now)
         assert [day["posted_at"] for day in graph] == [date_of_ms(now - d * DAY_MS) for d in range(6, -1, -1)]
         everything = wl.page(selection, 0, 10_000, now).data
@@ -109,6 +123,32 @@ def test_graph_counts_equal_the_days_items_under_the_same_filter() -> None:
         for day in graph:
             assert day["like_count"] == per_day[(day["posted_at"], LIKE)]
             assert day["comment_count"] == per_day[(day["posted_at"], COMMENT)]
+
+
+def test_post_counters_are_never_below_what_the_watchlist_records() -> None:
+    """likes_count and comments_count count at least the interactions on the post, at every instant."""
+    wl = watchlist()
+    for now in (ANCHOR - 3 * DAY_MS, ANCHOR, ANCHOR + 36 * 3_600_000):
+        n = wl.count_at(now)
+        recorded: Counter[tuple[int, str]] = Counter()
+        for k in range(n):
+            recorded[(wl.post_index_for(k), wl.interaction(k, now)["interaction_type"])] += 1
+        posts = {j for j, _ in recorded}
+        assert len(posts) > 40
+        for j in posts:
+            likes, comments = recorded[(j, LIKE)], recorded[(j, COMMENT)]
+            assert wl.recorded_on(j, n) == (likes, comments)
+            post, unrecorded = wl.post(j, now), wl.posts.render(j)
+            assert post["likes_count"] == unrecorded["likes_count"] + likes >= likes
+            assert post["comments_count"] == unrecorded["comments_count"] + comments >= comments
+
+
+def test_post_authors_are_tracked_people_and_company_pages() -> None:
+    wl = watchlist(tracked_authors=5, tracked_companies=3)
+    assert len(wl.posts.authors) == 8
+    seen = {wl.post(j, ANCHOR)["post_author"]["id"] for j in range(200)}
+    assert seen == {author["id"] for author in wl.posts.authors}
+    assert tracked(wl, "company") in seen and tracked(wl, "user") in seen
 
 
 def test_interactions_are_coherent() -> None:
@@ -138,7 +178,8 @@ def test_actors_are_skewed_but_many_take_part() -> None:
 def test_a_deep_page_costs_what_the_first_costs(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cost is counted in hash evaluations, not seconds: bench/ measures speed."""
     # (Rendered items are cached, so every measured page must be one not rendered before.)
-    from mockserver.providers.outx import watchlist as module
+    from mockserver.core import timeline
+    from mockserver.providers.outx import posts, watchlist as module
 
     wl = watchlist(interactions=1_000_000, history_days=60)
     selection = Selection(types=frozenset({COMMENT}))
@@ -150,13 +191,14 @@ def test_a_deep_page_costs_what_the_first_costs(monkeypatch: pytest.MonkeyPatch)
         calls["derive"] += 1
         return real(key, index, salt)
 
-    monkeypatch.setattr(module, "derive", counting)
+    for hashing in (module, posts, timeline):
+        monkeypatch.setattr(hashing, "derive", counting)
     costs = []
     for offset in (20_000, 99_990, 280_000):  # cold pages: nothing rendered for them yet
         calls.clear()
         page = wl.page(selection, offset, 10, ANCHOR)
         assert len(page.data) == 10
         costs.append(calls["derive"])
-    # Pages differ only in how many distinct posts their ten items share (about ten hash
-    # evaluations each); a scan to the offset would cost hundreds of thousands.
-    assert max(costs) <= 2 * min(costs) and max(costs) < 200, costs
+    # Pages differ only in how many distinct posts their ten items share (a few dozen hash
+    # evaluations each, counters included); a scan to the offset would cost hundreds of thousands.
+    assert max(costs) <= 2 * min(costs) and max(costs) < 400, costs
