@@ -12,7 +12,7 @@ async def test_index_lists_views_and_actions(make_client) -> None:
     body = await (await client.get("/__admin/providers")).json()
     assert set(body) == set(available_providers())
     assert body["nyne"] == {"views": ["callbacks", "credits", "jobs"], "actions": ["force-job"]}
-    assert body["outx"] == {"views": ["tasks", "watchlists"], "actions": []}
+    assert body["outx"] == {"views": ["task-rules", "tasks", "watchlists"], "actions": ["clear-task-rules", "force-task"]}
     assert body["outfame"] == {"views": ["accounts"], "actions": []}
     assert body["appdotnet"] == {"views": [], "actions": []}
 

@@ -27,7 +27,10 @@ def build(context: ProviderContext) -> ProviderRuntime:
         import_state=lambda state: api.world.import_state(state),
         flags=lambda: api.world.flags,
         credentials=lambda: api.world.default_credentials(),
-        admin_views={"tasks": lambda: admin.tasks(api), "watchlists": lambda: admin.watchlists(api)},
+        admin_views={"tasks": lambda: admin.tasks(api), "watchlists": lambda: admin.watchlists(api),
+                     "task-rules": lambda: api.world.task_rules()},
+        admin_actions={"force-task": lambda body: api.world.force_task(body, api.clock.now_ms()),
+                       "clear-task-rules": lambda body: api.world.clear_task_rules()},
         events_between=lambda after, until: admin.events_between(api, after, until),
     )
 

@@ -39,7 +39,8 @@ def watchlists(api: OutxApi) -> list[dict[str, Any]]:
 def events_between(api: OutxApi, after_ms: int, until_ms: int) -> list[dict[str, Any]]:
     """Tasks that complete in (after_ms, until_ms], and how many interactions each watchlist gains."""
     found = [{"at_ms": job.finishes_ms, "kind": "task", "id": job.id,
-              "what": f"like task completes: {job.input['social_urn']}"}
+              "what": f"like task {'fails' if job.outcome.status == 'failed' else 'completes'}: "
+                      f"{job.input['social_urn']}"}
              for job in api.world.agent.jobs if after_ms < job.finishes_ms <= until_ms]
     for watchlist in api.world.watchlists.values():
         before, after = watchlist.count_at(after_ms), watchlist.count_at(until_ms)

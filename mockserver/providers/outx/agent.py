@@ -1,16 +1,18 @@
 """OutX LinkedIn agent tasks: team members, like-post tasks and their consequences.
 
 A task is planned whole when it is accepted (core/jobs.py): pending for a few
-seconds of clock time, then completed. Its consequence — a like by the team's
-oldest admin on every team watchlist that tracks the post — goes into the
-watchlists' overlay at once, stamped with the completion time, so it becomes
-visible exactly when the task reports `completed`.
+seconds of clock time, then completed, or failed when the admin API asked for
+it. Its consequence (a like by the team's oldest admin on every team watchlist
+that tracks the post) goes into the watchlists' overlay at once, stamped with
+the completion time, so it becomes visible exactly when the task reports
+`completed`. Of several tasks liking the same post as the same admin, the
+first that does not fail performs the like; the others report `already_liked`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from mockserver.core.clock import parse_instant_ms
@@ -19,7 +21,8 @@ from mockserver.core.world import derive, derived_uuid, slugify, stable_key
 from mockserver.providers.outx.watchlist import AgentLike, Watchlist
 
 TASK_TYPE_LIKE = "agent_post_like"
-PENDING, COMPLETED = "pending", "completed"
+PENDING, COMPLETED, FAILED = "pending", "completed", "failed"
+DEFAULT_FAILURE = "The LinkedIn agent could not like the post: the browser extension did not answer"
 ACTIVITY_URN = re.compile(r"urn:li:activity:[0-9]{1,25}")
 
 
@@ -53,50 +56,158 @@ def oldest_admin(members: Iterable[Member]) -> Member | None:
     return min(admins, key=lambda m: (m.joined_at_ms, m.id)) if admins else None
 
 
+@dataclass(frozen=True, slots=True)
+class TaskRule:
+    """How tasks not yet accepted will end, set through the admin API.
+
+    `social_urn` None: the next accepted task only (then the rule is spent);
+    otherwise every task for that URN, until the rules are cleared.
+    """
+
+    status: str  # COMPLETED (at once, no pending phase) or FAILED (at the planned time)
+    error: str | None = None
+    social_urn: str | None = None
+
+    @classmethod
+    def from_json(cls, data: Any) -> "TaskRule":
+        if not isinstance(data, dict) or data.get("status") not in (COMPLETED, FAILED):
+            raise ValueError('a task rule needs "status": "completed" or "failed"')
+        error, urn = data.get("error"), data.get("social_urn")
+        if error is not None and (not isinstance(error, str) or not error.strip() or len(error) > 500):
+            raise ValueError('"error" must be a non-blank text of at most 500 characters')
+        if urn is not None and (not isinstance(urn, str) or not ACTIVITY_URN.fullmatch(urn)):
+            raise ValueError('"social_urn" must be an activity URN (urn:li:activity:<digits>)')
+        if error is not None and data["status"] != FAILED:
+            raise ValueError('"error" goes with "status": "failed" only')
+        return cls(data["status"], error, urn)
+
+
 class AgentDesk:
-    """Every team's agent tasks, and the likes they caused."""
+    """Every team's agent tasks, the likes they caused, and the rules that decide how future tasks end."""
 
     def __init__(self, seed: int, min_ms: int, max_ms: int, max_jobs: int | None = None) -> None:
         self._key = stable_key(seed, "outx", "agent-task")
         self._min_ms, self._max_ms = min_ms, max_ms
         self.jobs = JobStore(capacity=max_jobs)
         self._accepted = 0
-        self._liked: set[tuple[str, str]] = set()  # (member id, urn) already liked or being liked
+        self.rules: list[TaskRule] = []
+        # Per (admin id, urn): the tasks that like that post as that admin, in acceptance order.
+        self._pairs: dict[tuple[str, str], list[str]] = {}
+        self._liked_for_good: set[tuple[str, str]] = set()  # liked by a task since forgotten (--max-jobs)
+        self._targets: dict[str, tuple[list[Watchlist], dict[str, Any]]] = {}  # task -> watchlists, performer
+        self._placed: dict[str, list[tuple[Watchlist, AgentLike]]] = {}  # task -> its likes in the overlay
 
     def like(self, team_id: str, admin: Member, urn: str, now_ms: int, watchlists: list[Watchlist]) -> Job:
         index = self._accepted
         job_id = derived_uuid(self._key, index)
         duration = self._min_ms + derive(self._key, index, 2) % (self._max_ms - self._min_ms + 1)
+        rule = self._rule_for(urn)
+        if rule is not None and rule.status == COMPLETED:
+            duration = 0  # completed at once: clients can test their happy path fast
+        output = {"performed_by": {"id": admin.id, "full_name": admin.full_name}}
+        outcome = Outcome(FAILED, output, rule.error or DEFAULT_FAILURE) if rule is not None and \
+            rule.status == FAILED else Outcome(COMPLETED, output)
         job = Job(id=job_id, owner=team_id, submitted_ms=now_ms, stages=(Stage(PENDING, duration),),
-                  outcome=Outcome(COMPLETED), input={"task_type": TASK_TYPE_LIKE, "social_urn": urn})
-        job = self._perform(job, admin, watchlists)
+                  outcome=outcome, input={"task_type": TASK_TYPE_LIKE, "social_urn": urn})
         self.jobs.add(job)
         self._accepted += 1
-        return job
+        return self._perform(job, admin, watchlists)
+
+    def _rule_for(self, urn: str) -> TaskRule | None:
+        """The rule deciding a new task for this URN (a spent "next" rule is dropped)."""
+        for position, rule in enumerate(self.rules):
+            if rule.social_urn is None:
+                del self.rules[position]
+                return rule
+            if rule.social_urn == urn:
+                return rule
+        return None
 
     def _perform(self, job: Job, admin: Member, watchlists: list[Watchlist]) -> Job:
-        """Plan the outcome and put its consequence in the overlay (once per admin and post)."""
-        urn = job.input["social_urn"]
-        already = (admin.id, urn) in self._liked
-        self._liked.add((admin.id, urn))
-        if not already:
-            for watchlist in watchlists:
-                post = watchlist.post_index_of(urn, job.submitted_ms)
-                if post is not None:
-                    like_id = derived_uuid(stable_key(job.id, watchlist.id), 0)
-                    watchlist.add_agent_like(AgentLike(like_id, job.finishes_ms, post, admin.as_author()))
-        output = {"liked": True, "already_liked": already, "social_urn": urn,
-                  "performed_by": {"id": admin.id, "full_name": admin.full_name},
-                  "completed_at": job.finishes_ms}
-        return Job(job.id, job.owner, job.submitted_ms, job.stages, Outcome(COMPLETED, output), job.input)
+        """Record the task against its (admin, post) pair and plan the pair's like."""
+        pair = (admin.id, job.input["social_urn"])
+        self._pairs.setdefault(pair, []).append(job.id)
+        self._targets[job.id] = (watchlists, admin.as_author())
+        if len(self._targets) > 2 * len(self.jobs) + 64:
+            self._forget_dropped()
+        self._replan(pair)
+        found = self.jobs.peek(job.id)
+        assert found is not None
+        return found
+
+    def _replan(self, pair: tuple[str, str]) -> None:
+        """The first task of the pair that does not fail performs the like; every other one that
+        completes says `already_liked`. The like sits in the overlay at its task's completion time."""
+        liked = pair in self._liked_for_good
+        for job_id in self._pairs[pair]:
+            job = self.jobs.peek(job_id)
+            if job is None:
+                continue  # forgotten; _forget_dropped tidies up
+            for watchlist, placed in self._placed.pop(job_id, []):
+                watchlist.remove_agent_like(placed)
+            if job.outcome.status != COMPLETED:
+                continue
+            if not liked:
+                self._place_like(job, pair[1])
+            output = {"liked": True, "already_liked": liked, "social_urn": pair[1],
+                      "performed_by": job.outcome.output["performed_by"], "completed_at": job.finishes_ms}
+            liked = True
+            if output != job.outcome.output:
+                self.jobs.replace(Job(job.id, job.owner, job.submitted_ms, job.stages,
+                                      Outcome(COMPLETED, output), job.input))
+
+    def _place_like(self, job: Job, urn: str) -> None:
+        watchlists, author = self._targets[job.id]
+        placed = []
+        for watchlist in watchlists:
+            post = watchlist.post_index_of(urn, job.submitted_ms)
+            if post is not None:
+                like = AgentLike(derived_uuid(stable_key(job.id, watchlist.id), 0), job.finishes_ms, post, author)
+                watchlist.add_agent_like(like)
+                placed.append((watchlist, like))
+        self._placed[job.id] = placed
+
+    def _forget_dropped(self) -> None:
+        """Drop what is kept about tasks the store forgot; their likes stay, for good."""
+        for pair, job_ids in list(self._pairs.items()):
+            kept = [job_id for job_id in job_ids if self.jobs.peek(job_id) is not None]
+            for job_id in job_ids:
+                if self.jobs.peek(job_id) is None:
+                    self._targets.pop(job_id, None)
+                    if self._placed.pop(job_id, None) is not None:
+                        self._liked_for_good.add(pair)
+            if kept:
+                self._pairs[pair] = kept
+            else:
+                del self._pairs[pair]
+
+    def force(self, task_id: str, rule: TaskRule, now_ms: int) -> Job:
+        """End a pending task now, as completed or failed; a finished task cannot be changed."""
+        job = self.jobs.peek(task_id)
+        if job is None:
+            raise KeyError(task_id)
+        if job.is_finished(now_ms):
+            raise ValueError(f"task {task_id} has already finished ({job.status_at(now_ms)}); only a pending task "
+                             "can be forced")
+        outcome = Outcome(FAILED, job.outcome.output, rule.error or DEFAULT_FAILURE) if rule.status == FAILED else \
+            Outcome(COMPLETED, job.outcome.output)
+        self.jobs.replace(job.settle(outcome, now_ms))
+        self._replan((job.outcome.output["performed_by"]["id"], job.input["social_urn"]))
+        found = self.jobs.peek(task_id)
+        assert found is not None
+        return found
 
     def task_json(self, job: Job, now_ms: int) -> dict[str, Any]:
         status = job.status_at(now_ms)
-        return {"id": job.id, "status": status, "task_input": job.input,
+        data = {"id": job.id, "status": status, "task_input": job.input,
                 "task_output": job.outcome.output if status == COMPLETED else None}
+        if status == FAILED:
+            data["error"] = job.outcome.error
+        return data
 
     def export_state(self) -> dict[str, Any]:
-        return {"accepted": self._accepted, "tasks": self.jobs.export()}
+        return {"accepted": self._accepted, "tasks": self.jobs.export(),
+                "rules": [asdict(rule) for rule in self.rules]}
 
     def import_state(self, state: dict[str, Any], members: dict[str, Member],
                      watchlists_of: dict[str, list[Watchlist]]) -> None:
@@ -104,5 +215,7 @@ class AgentDesk:
         for data in state.get("tasks", []):  # exported in acceptance order
             job = Job.from_data(data)
             performer = members[job.outcome.output["performed_by"]["id"]]
-            self.jobs.add(self._perform(job, performer, watchlists_of.get(job.owner, [])))
+            self.jobs.add(job)
+            self._perform(job, performer, watchlists_of.get(job.owner, []))
+        self.rules = [TaskRule.from_json(rule) for rule in state.get("rules", [])]
         self._accepted = int(state.get("accepted", len(self.jobs)))

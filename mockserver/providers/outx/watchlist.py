@@ -199,6 +199,7 @@ class Watchlist:
         self.agent_likes: list[AgentLike] = []
         self._agent_times: list[int] = []  # every overlay like's time, sorted
         self._agent_like_times: dict[int, list[int]] = {}
+        self._overlay_version = 0  # bumped on every change, so nothing memoised outlives one
         # Derived items never change, so rendering them once is enough (bounded caches).
         self._interactions: dict[int, tuple[dict[str, Any], int]] = {}
         self._posts: dict[int, dict[str, Any]] = {}
@@ -258,10 +259,10 @@ class Watchlist:
 
     # -- queries -------------------------------------------------------------
 
-    def state_key(self, now_ms: int) -> tuple[int, int, int]:
+    def state_key(self, now_ms: int) -> tuple[int, int, int, int]:
         """Everything an answer depends on besides the request: how many derived items and overlay
-        likes exist by now, and which day it is. It changes every few minutes, not every ms."""
-        return self.count_at(now_ms), self._overlay_seen(now_ms), day_start_ms(now_ms)
+        likes exist by now, which overlay, and which day it is. It changes every few minutes, not every ms."""
+        return self.count_at(now_ms), self._overlay_seen(now_ms), self._overlay_version, day_start_ms(now_ms)
 
     def _overlay_seen(self, now_ms: int) -> int:
         """How many overlay likes exist by now: with the derived count, all an answer depends on."""
@@ -287,7 +288,7 @@ class Watchlist:
         cost is O(overlay + page size) whatever the offset.
         """
         n = self.count_at(now_ms)
-        key = (selection, offset, size, n, self._overlay_seen(now_ms))
+        key = (selection, offset, size, n, self._overlay_seen(now_ms), self._overlay_version)
         cached = self._pages.get(key)
         if cached is None:
             cached = self._page(selection, offset, size, now_ms, n, self._extra(selection, now_ms))
@@ -322,19 +323,19 @@ class Watchlist:
         """Per-day like and comment counts for the last GRAPH_DAYS days, today last.
 
         Days before today are complete and never change (unless the overlay
-        grows, which is part of the cache key), so they are computed once.
+        changes, which is part of the cache key), so they are computed once.
         """
         today = day_start_ms(now_ms)
         days = []
         for back in range(GRAPH_DAYS - 1, 0, -1):
             start = today - back * DAY_MS
-            key = (selection, start, len(self.agent_likes))
+            key = (selection, start, self._overlay_version)
             day = self._past_days.get(key)
             if day is None:
                 day = self._day(selection, start, start + DAY_MS - 1)
                 _remember(self._past_days, key, day)
             days.append(day)
-        key = (selection, today, self.count_at(now_ms), self._overlay_seen(now_ms))
+        key = (selection, today, self.count_at(now_ms), self._overlay_seen(now_ms), self._overlay_version)
         todays = self._todays.get(key)
         if todays is None:
             todays = self._day(selection, today, now_ms)
@@ -362,6 +363,14 @@ class Watchlist:
         insort(self.agent_likes, like, key=lambda item: (item.time_ms, item.id))
         insort(self._agent_times, like.time_ms)
         insort(self._agent_like_times.setdefault(like.post_index, []), like.time_ms)
+        self._overlay_version += 1
+
+    def remove_agent_like(self, like: AgentLike) -> None:
+        """Take back a like whose task was forced to fail or to complete at another time."""
+        self.agent_likes.remove(like)
+        self._agent_times.remove(like.time_ms)
+        self._agent_like_times[like.post_index].remove(like.time_ms)
+        self._overlay_version += 1
 
     def _agent_interaction(self, like: AgentLike, now_ms: int) -> dict[str, Any]:
         return {"id": like.id, "text": "", "interaction_type": LIKE, "created_at": like.time_ms,

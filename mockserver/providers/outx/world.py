@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from mockserver.core.jobs import Job
 from mockserver.core.world import DerivedParts, Flags, Pools
-from mockserver.providers.outx.agent import AgentDesk, Member, extension_flag, oldest_admin
+from mockserver.providers.outx.agent import AgentDesk, Member, TaskRule, extension_flag, oldest_admin
 from mockserver.providers.outx.content import OutxContent
 from mockserver.providers.outx.watchlist import Watchlist, WatchlistCast
 
@@ -65,6 +65,34 @@ class OutxWorld:
 
     def like_post(self, team: Team, admin: Member, urn: str, now_ms: int) -> Job:
         return self.agent.like(team.id, admin, urn, now_ms, self.team_watchlists(team.id))
+
+    def force_task(self, body: dict[str, Any], now_ms: int) -> dict[str, Any]:
+        """The admin action: end a pending task now, or decide how the next task (or every task for a
+        URN) will end: `{"status": "failed" | "completed", "error"?, and "task_id" | "next": true | "social_urn"}`."""
+        unknown = sorted(set(body) - {"status", "error", "task_id", "next", "social_urn"})
+        if unknown:
+            raise ValueError(f"unknown member(s) {', '.join(unknown)}; send status, error, and one of task_id, "
+                             "next, social_urn")
+        targets = [name for name in ("task_id", "next", "social_urn") if body.get(name) not in (None, False)]
+        if len(targets) != 1 or body.get("next") not in (None, False, True):
+            raise ValueError('name exactly one target: "task_id": "<id>", "next": true, or "social_urn": "<urn>"')
+        rule = TaskRule.from_json({name: body.get(name) for name in ("status", "error", "social_urn")})
+        if targets == ["task_id"]:
+            task_id = body["task_id"]
+            if not isinstance(task_id, str):
+                raise ValueError('"task_id" must be a string')
+            job = self.agent.force(task_id, rule, now_ms)
+            return {"task": self.agent.task_json(job, now_ms)}
+        self.agent.rules.append(rule)
+        return {"rule": asdict(rule), "rules": self.task_rules()}
+
+    def task_rules(self) -> list[dict[str, Any]]:
+        return [asdict(rule) for rule in self.agent.rules]
+
+    def clear_task_rules(self) -> dict[str, int]:
+        cleared = len(self.agent.rules)
+        self.agent.rules.clear()
+        return {"cleared": cleared}
 
     def default_credentials(self) -> dict[str, Any]:
         """The first team's first key and watchlist (what the docs' examples use), and a watchlist
