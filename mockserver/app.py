@@ -87,9 +87,9 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     app[WORLD] = CurrentWorld(context)
     for name in settings.providers:
         runtime: ProviderRuntime = build_world(name, context, specs[name].build)  # type: ignore[union-attr,assignment]
-        mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict)
+        paths = mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict, runtime.namespace)
         providers[name] = runtime
-        provider_by_path.update((endpoint.path, name) for endpoint in runtime.endpoints)
+        provider_by_path.update((path, name) for path in paths)
     app.cleanup_ctx.append(app[SCHEDULER].lifecycle)
     app.on_cleanup.append(_close_providers)
     if settings.state_path is not None:

@@ -107,12 +107,15 @@ def mount(
     render_error: ErrorRenderer,
     respond: Responder,
     strict: StrictMode | None,
-) -> None:
-    """Add a provider's endpoints to the app, each wrapped by `_bind`.
+    namespace: str | None = None,
+) -> list[str]:
+    """Add a provider's endpoints to the app, each wrapped by `_bind`; return the routes' canonical paths.
 
     Every path also gets a catch-all route, added last so it only sees the
     methods nobody else takes: a wrong method answers 405 in the provider's
-    own error shape, with an `Allow` header.
+    own error shape, with an `Allow` header. A provider that owns a whole
+    `namespace` (a path prefix such as `/v1/engagement`) answers unknown paths
+    under it with a 404 in its own shape too, after every path it serves.
     """
     methods: dict[str, list[Endpoint]] = {}
     for endpoint in endpoints:
@@ -120,6 +123,13 @@ def mount(
         methods.setdefault(endpoint.path, []).append(endpoint)
     for path, served in methods.items():
         app.router.add_route("*", path, _bind(_wrong_method(path, served), render_error, respond, strict))
+    paths = list(methods)
+    if namespace is not None:
+        unknown = _unknown_path(namespace, endpoints[0])
+        for path in (namespace, namespace + "/{tail:.*}"):
+            route = app.router.add_route("*", path, _bind(unknown, render_error, respond, strict))
+            paths.append(route.resource.canonical if route.resource is not None else path)
+    return paths
 
 
 def _unsafe_header(value: str) -> bool:
@@ -135,6 +145,13 @@ def _wrong_method(path: str, served: list[Endpoint]) -> Endpoint:
 
     first = served[0]
     return Endpoint("*", path, method_not_allowed, "wrong method", first.error_schema, first.error_schema)
+
+
+def _unknown_path(namespace: str, first: Endpoint) -> Endpoint:
+    async def no_such_path(request: web.Request) -> Reply:
+        raise ApiError(404, "not_found", f"No route for {request.method} {request.path}")
+
+    return Endpoint("*", namespace, no_such_path, "unknown path", first.error_schema, first.error_schema)
 
 
 def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,

@@ -72,6 +72,7 @@ class ProviderRuntime:
     # What happens in the clock window (after_ms, until_ms]: jobs and tasks that change status, callback
     # attempts, ... as {"at_ms", "kind", "id", "what"}; /__admin/clock shows them (fell_due, upcoming).
     events_between: Callable[[int, int], list[dict[str, Any]]] = field(default=lambda _after, _until: [])
+    namespace: str | None = None  # a path prefix the provider owns: unknown paths under it get its 404
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,26 @@ async def test_wrong_methods_are_journaled_under_their_provider(make_client) -> 
     assert entry["provider"] == "outx" and entry["status"] == 405
 
 
+async def test_unknown_paths_in_a_providers_namespace_answer_its_own_404(make_client) -> None:
+    client: TestClient = await make_client(providers=available_providers())
+    schemas = client.app[SCHEMAS]
+    owners = [runtime for runtime in client.app[PROVIDERS].values() if runtime.namespace is not None]
+    assert owners, "no provider declares a namespace"
+    for runtime in owners:
+        first = runtime.endpoints[0]
+        for method, path in (("GET", runtime.namespace), ("GET", runtime.namespace + "/"),
+                             ("POST", runtime.namespace + "/nothing/here"), ("DELETE", first.path + "/extra")):
+            response = await client.request(method, path)
+            assert response.status == 404, path
+            body = await response.json()
+            assert schemas.is_valid(first.error_schema, body), (path, body)
+    journal = (await (await client.get("/__admin/journal", params={"status": "404"})).json())["entries"]
+    assert {entry["provider"] for entry in journal} == {runtime.name for runtime in owners}
+    # Outside any namespace the general answer stays.
+    response = await client.get("/v1/engagementx")
+    assert response.status == 404 and await response.json() == {"error": "No route for GET /v1/engagementx"}
+
+
 async def test_an_answer_the_mock_cannot_send_is_a_500_in_the_providers_shape(aiohttp_client) -> None:
     from aiohttp import web
 

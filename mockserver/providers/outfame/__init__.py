@@ -28,6 +28,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         credentials=lambda: api.world.default_credentials(),
         admin_views={"accounts": lambda: admin.accounts(api)},
         events_between=lambda after, until: admin.events_between(api, after, until),
+        namespace="/v1/engagement",
     )
 
 

@@ -30,6 +30,7 @@ class Transition:
     at_ms: int
     status: str
     delay_ms: int = 0
+    resumed: bool = False  # made by a resume through the API (its promise: growth within 1-2 minutes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Account:
     limits: tuple[int, int, int, int]  # in ACTION_TYPES order
     window_start_ms: int  # offset into the UTC day where the engine starts working
     window_end_ms: int
+    own_hours: bool  # the scenario set active_hours (else the hours are the mock's assumption)
     hashtags: tuple[str, ...]
     competitors: tuple[str, ...]
     locations: tuple[str, ...]
@@ -98,6 +100,7 @@ def _account(spec: dict[str, Any], workspace_id: str, seed: int, anchor_ms: int,
         limits=tuple(limits_spec[kind] for kind in ACTION_TYPES),  # type: ignore[arg-type]
         window_start_ms=hours["start"] * HOUR_MS,
         window_end_ms=hours["end"] * HOUR_MS,
+        own_hours="active_hours" in spec,
         hashtags=tuple(hashtags),
         competitors=tuple(competitors),
         locations=tuple(locations),

@@ -112,8 +112,7 @@ def plan_day(account: Account, day: int, periods: list[ActivePeriod],
     burnt = 0
     seq = 0
     for period in periods:
-        start = whole_second_ceil(max(period.start_ms, open_ms))
-        stop = close_ms - 1 if period.last_ms is None else min(period.last_ms, close_ms - 1)
+        start, stop = _bounds(account, period, day, open_ms, close_ms)
         # Sequence numbers of actions a pause cancelled are never reused, so neither are their ids.
         while burnt < len(todays_burns) and todays_burns[burnt][0] < start:
             seq += todays_burns[burnt][1]
@@ -138,6 +137,27 @@ def plan_day(account: Account, day: int, periods: list[ActivePeriod],
         if not left or seq >= DAY_CAP:
             break
     return plan
+
+
+def _bounds(account: Account, period: ActivePeriod, day: int, open_ms: int, close_ms: int) -> tuple[int, int]:
+    """The first and last instant the walk may use within `period` on `day`.
+
+    Normally the day's opening to its close. A resume promises growth within 1-2 minutes: on the
+    day the resumed period begins, the engine starts right then, if the account keeps the mock's
+    assumed hours (at any hour, until the close or, after it, until midnight), or if the resume
+    falls inside the account's own active hours (which a resume outside them waits for).
+    """
+    start, stop = max(period.start_ms, open_ms), close_ms - 1
+    begins_today = period.resumed and day * DAY_MS <= period.start_ms < (day + 1) * DAY_MS
+    if begins_today and not account.own_hours:
+        start = period.start_ms
+        if start > stop:
+            stop = (day + 1) * DAY_MS - 1
+    elif begins_today and day * DAY_MS + account.window_start_ms <= period.start_ms:
+        start = period.start_ms
+    if period.last_ms is not None:
+        stop = min(stop, period.last_ms)
+    return whole_second_ceil(start), stop
 
 
 def _choose_kind(remaining: list[int], left: int, value: int) -> int:

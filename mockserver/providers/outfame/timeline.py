@@ -61,6 +61,7 @@ class ActivePeriod:
 
     start_ms: int
     last_ms: int | None  # None: until further notice
+    resumed: bool = False  # begun by a resume through the API
 
 
 class Timeline:
@@ -69,7 +70,8 @@ class Timeline:
     def __init__(self, account: Account, events: tuple[Event, ...] = ()) -> None:
         self.account = account
         self.events = events
-        moves = [Transition(e.at_ms, PAUSED if e.kind == PAUSE else ACTIVE, e.delay_ms) for e in events]
+        moves = [Transition(e.at_ms, PAUSED if e.kind == PAUSE else ACTIVE, e.delay_ms, e.kind == RESUME)
+                 for e in events]
         # Stable sort: the scenario's history first, then API events in the order they were made.
         self.transitions = tuple(sorted((*account.initial, *moves), key=lambda t: t.at_ms))
 
@@ -87,7 +89,7 @@ class Timeline:
             if transition.status != ACTIVE:
                 continue
             following = self.transitions[i + 1].at_ms if i + 1 < len(self.transitions) else None
-            periods.append(ActivePeriod(transition.at_ms + transition.delay_ms, following))
+            periods.append(ActivePeriod(transition.at_ms + transition.delay_ms, following, transition.resumed))
         return periods
 
     def burns(self) -> list[tuple[int, int]]:

@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.core.clock import parse_instant_ms
+from mockserver.core.clock import date_of_ms, parse_instant_ms
+from tests.conftest import ClientFactory
 from tests.providers.outfame.conftest import (
-    DOCS_ACCOUNT, HOUR_MS, MINUTE_MS, OTHER_WORKSPACE_ACCOUNT, PAUSED_ACCOUNT, SETUP_ACCOUNT, SUSPENDED_ACCOUNT,
-    advance, call, error_code, stats, whole_log,
+    AUTH, DOCS_ACCOUNT, HOUR_MS, LOW_LIMITS_ACCOUNT, MINUTE_MS, OTHER_WORKSPACE_ACCOUNT, PAUSED_ACCOUNT, SETUP_ACCOUNT,
+    SUSPENDED_ACCOUNT, advance, call, error_code, stats, whole_log,
 )
 
 
@@ -65,6 +66,47 @@ async def test_a_paused_account_performs_nothing_and_resume_restarts_within_two_
     assert new and new[-1]["performed_at"] == body["next_action_at"]
     await advance(outfame, HOUR_MS)
     assert (await stats(outfame))["total_actions_today"] > total
+
+
+@pytest.mark.parametrize("paused_at, resume_at", [
+    ("2026-02-10T00:30:00Z", "2026-02-10T01:04:00Z"),  # the review's case: before the assumed 06:00 start
+    ("2026-02-09T15:00:00Z", "2026-02-09T23:30:00Z"),  # after the assumed 23:00 end (limits not yet spent)
+    ("2026-02-09T15:00:00Z", "2026-02-09T23:59:30Z"),  # the first action falls on the next day
+    ("2026-02-10T03:00:00Z", "2026-02-10T05:59:00Z"),
+])
+async def test_the_resume_promise_holds_at_night_for_accounts_without_hours_of_their_own(
+        make_client: ClientFactory, paused_at: str, resume_at: str) -> None:
+    """"Growth begins again within 1-2 minutes", also outside the mock's assumed 06-23 UTC hours."""
+    client = await make_client(providers=("outfame",), freeze_at_ms=parse_instant_ms(paused_at))
+    await pause(client)
+    resumed = parse_instant_ms(resume_at)
+    await advance(client, resumed - parse_instant_ms(paused_at))
+    assert (await resume(client))["resumed_at"] == resume_at
+    first = parse_instant_ms((await stats(client))["next_action_at"])
+    assert resumed + MINUTE_MS <= first <= resumed + 2 * MINUTE_MS
+    await advance(client, 2 * MINUTE_MS)
+    when = date_of_ms(resumed + 2 * MINUTE_MS)
+    done = [item for item in await whole_log(client, account_id=DOCS_ACCOUNT, date=when)
+            if item["status"] != "pending" and item["performed_at"] > resume_at]
+    assert done and parse_instant_ms(done[-1]["performed_at"]) == first
+
+
+async def test_accounts_with_their_own_hours_resume_at_their_next_active_minute(make_client: ClientFactory) -> None:
+    """acc_L0wL1m1ts1 works 08:00-20:00 UTC by its scenario: a night resume waits for the morning, a resume
+    inside its hours keeps the 1-2 minute promise."""
+    client = await make_client(providers=("outfame",), freeze_at_ms=parse_instant_ms("2026-02-09T23:00:00Z"))
+    await pause(client, account_id=LOW_LIMITS_ACCOUNT)
+    await advance(client, 2 * HOUR_MS)  # 01:00
+    await resume(client, account_id=LOW_LIMITS_ACCOUNT)
+    first = (await stats(client, LOW_LIMITS_ACCOUNT))["next_action_at"]
+    assert "2026-02-10T08:00:00Z" <= first <= "2026-02-10T08:12:00Z"  # the day's opening
+    await advance(client, 9 * HOUR_MS + 30 * MINUTE_MS)  # 10:30, inside its hours
+    await pause(client, account_id=LOW_LIMITS_ACCOUNT)
+    await advance(client, HOUR_MS)
+    answer = await resume(client, account_id=LOW_LIMITS_ACCOUNT)
+    resumed = parse_instant_ms(answer["resumed_at"])
+    following = parse_instant_ms((await stats(client, LOW_LIMITS_ACCOUNT))["next_action_at"])
+    assert resumed + MINUTE_MS <= following <= resumed + 2 * MINUTE_MS
 
 
 async def test_ids_after_a_resume_are_new(outfame: TestClient) -> None:
@@ -153,8 +195,17 @@ async def test_a_huge_body_is_413_not_500(outfame: TestClient) -> None:
     assert error_code(body) == "payload_too_large"
 
 
-async def test_wrong_methods_are_405(outfame: TestClient) -> None:
-    response = await outfame.get("/v1/engagement/pause")
-    assert response.status == 405
-    response = await outfame.post("/v1/engagement/activity")
-    assert response.status == 405
+async def test_wrong_methods_are_405_in_outfames_error_shape(outfame: TestClient) -> None:
+    for method, path in (("GET", "pause"), ("POST", "activity"), ("PUT", "resume"), ("DELETE", "stats")):
+        body = await call(outfame, method, path, 405)
+        assert error_code(body) == "method_not_allowed", path
+
+
+@pytest.mark.parametrize("method, path", [("GET", "/v1/engagement/actions"), ("GET", "/v1/engagement"),
+                                          ("POST", "/v1/engagement/"), ("GET", "/v1/engagement/stats/today"),
+                                          ("DELETE", "/v1/engagement/accounts/acc_7Gx2kLm9Qr")])
+async def test_unknown_paths_under_v1_engagement_are_404_in_outfames_error_shape(
+        outfame: TestClient, method: str, path: str) -> None:
+    response = await outfame.request(method, path, headers=AUTH)
+    assert response.status == 404 and response.content_type == "application/json"
+    assert await response.json() == {"error": {"code": "not_found", "message": f"No route for {method} {path}"}}
