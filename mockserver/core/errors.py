@@ -18,3 +18,19 @@ class ApiError(Exception):
 
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.message}"
+
+
+class headers_on_errors:
+    """`with headers_on_errors(h):` an ApiError raised inside also carries the headers `h` (for instance
+    the rate-limit headers a request earned once admitted); the error's own headers win."""
+
+    def __init__(self, headers: Mapping[str, str]) -> None:
+        self.headers = headers
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
+        if isinstance(error, ApiError) and self.headers:
+            error.headers = {**self.headers, **error.headers}
+        return False

@@ -1,10 +1,15 @@
-"""Per-credential sliding-window rate limits and the headers that announce them.
+"""Per-credential rate limits: sliding windows (and their headers), and fixed windows.
 
-Each window (say 60 per minute) keeps the instants of the requests it let
-through during the last period. A request is allowed when every window has
+Each sliding window (say 60 per minute) keeps the instants of the requests it
+let through during the last period. A request is allowed when every window has
 room; it then counts in all of them. Sliding windows never allow the double
 burst a fixed window allows across its boundary, and "when does a slot free
 up" has an exact answer, which becomes Retry-After and the reset headers.
+
+A fixed window (`FixedWindows`) is what some APIs document instead (App.net):
+the window opens with a key's first request and refills completely when its
+period is over, however many requests came in between. It costs one dict
+lookup per request.
 """
 
 from __future__ import annotations
@@ -114,3 +119,46 @@ def _free_at(window: Window, log: deque[int], now_ms: int) -> int:
     """When a full window lets the next request in: its oldest counted request leaves it."""
     # The window holds requests in (now - period, now]; the oldest leaves at t + period.
     return log[len(log) - window.limit] + window.period_ms if len(log) >= window.limit else now_ms
+
+
+class FixedWindows:
+    """Fixed windows of `limit` requests per `period_ms`, one per key, opened by the key's first request."""
+
+    _TIDY_AT = 4096  # keys kept before expired windows are swept out
+
+    def __init__(self, limit: int, period_ms: int) -> None:
+        if limit < 1 or period_ms < 1:
+            raise ValueError("a rate-limit window needs a positive limit and period")
+        self.limit, self.period_ms = limit, period_ms
+        self._windows: dict[str, list[int]] = {}  # key -> [opened at, requests counted]
+
+    def hit(self, key: str, now_ms: int) -> tuple[bool, int, int]:
+        """Count a request if the window has room: (allowed, remaining, ms until the window refills)."""
+        window = self._windows.get(key)
+        if window is None or not window[0] <= now_ms < window[0] + self.period_ms:
+            if window is None and len(self._windows) >= self._TIDY_AT:
+                self._tidy(now_ms)
+            window = self._windows[key] = [now_ms, 0]
+        refills_in = window[0] + self.period_ms - now_ms
+        if window[1] >= self.limit:
+            return False, 0, refills_in
+        window[1] += 1
+        return True, self.limit - window[1], refills_in
+
+    def _tidy(self, now_ms: int) -> None:
+        self._windows = {key: w for key, w in self._windows.items() if w[0] <= now_ms < w[0] + self.period_ms}
+
+    def export(self) -> dict[str, list[int]]:
+        return {key: list(window) for key, window in self._windows.items()}
+
+    def load(self, data: dict[str, Any]) -> None:
+        windows = {}
+        for key, window in data.items():
+            if not (isinstance(window, list) and len(window) == 2
+                    and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in window)):
+                raise ValueError(f"a fixed window is [opened_at_ms, requests counted], not {window!r}")
+            windows[str(key)] = [window[0], min(window[1], self.limit)]
+        self._windows = windows
+
+    def clear(self) -> None:
+        self._windows.clear()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from mockserver.core.errors import ApiError
 
@@ -52,3 +52,10 @@ def only_current_user(user: str) -> ApiError:
 
 def bad_parameter(message: str) -> ApiError:
     return ApiError(400, "invalid-parameter", message)
+
+
+def rate_limited(retry_after_s: int, headers: Mapping[str, str]) -> ApiError:
+    return ApiError(429, "rate-limited",
+                    f"Too many requests: this rate limit allows {headers['X-RateLimit-Limit']} requests per window; "
+                    f"retry in {retry_after_s} seconds.",
+                    headers={**headers, "Retry-After": str(max(1, retry_after_s))})

@@ -8,12 +8,12 @@ from urllib.parse import quote
 from aiohttp import web
 
 from mockserver.core.clock import Clock
-from mockserver.core.errors import ApiError
+from mockserver.core.errors import ApiError, headers_on_errors
 from mockserver.core.http import Reply
 from mockserver.core.world import derive, stable_key
 from mockserver.providers.appdotnet import errors, params
+from mockserver.providers.appdotnet.limits import RATE_LIMITS_FLAG, RateLimits
 from mockserver.providers.appdotnet.tokens import Grant
-from mockserver.providers.appdotnet.viewer import Viewer
 from mockserver.providers.appdotnet.world import JSONP_FLAG, AdnWorld, expired_flag, revoked_flag
 
 STATE_VERSION = 1
@@ -22,7 +22,7 @@ _QUERY_CACHE_SIZE = 1024
 
 class AdnApi:
     """Handlers bound to one world. Mutable state: the world's flags (token revocation, expiry, JSONP
-    authentication) and the error-id sequence."""
+    authentication, rate limits on or off), the rate-limit windows and the error-id sequence."""
 
     def __init__(self, world: AdnWorld, clock: Clock, seed: int) -> None:
         self.clock = clock
@@ -34,11 +34,13 @@ class AdnApi:
         self.world = world
         self.seed = seed
         self.errors_issued = 0
+        self.limits = RateLimits(world.limits)
 
     # -- state -------------------------------------------------------------------
 
     def export_state(self) -> dict[str, Any]:
-        return {"version": STATE_VERSION, "flags": self.world.flags.overrides(), "errors_issued": self.errors_issued}
+        return {"version": STATE_VERSION, "flags": self.world.flags.overrides(), "errors_issued": self.errors_issued,
+                "rate_limits": self.limits.export()}
 
     def import_state(self, state: dict[str, Any]) -> None:
         if state.get("version") != STATE_VERSION:
@@ -53,6 +55,7 @@ class AdnApi:
             raise ValueError("appdotnet flags take true or false")
         if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
             raise ValueError("appdotnet errors_issued must be a non-negative integer")
+        self.limits.load(state.get("rate_limits", {}))
         self.world.flags.restore(flags)
         self.errors_issued = issued
 
@@ -67,7 +70,8 @@ class AdnApi:
 
     # -- auth --------------------------------------------------------------------
 
-    def authenticate(self, request: web.Request, jsonp: bool) -> tuple[Viewer, Grant]:
+    def authenticate(self, request: web.Request, jsonp: bool) -> Grant:
+        """The grant of a good token (user or app), or the 401 that refuses the request."""
         header = request.headers.get("Authorization")
         flags = self.world.flags
         if jsonp and not flags[JSONP_FLAG]:
@@ -86,13 +90,24 @@ class AdnApi:
         grant = self.world.tokens.lookup(token)
         if grant is None:
             raise errors.invalid_token()
-        if grant.user_id is None:
-            raise errors.user_token_required()
         if flags[revoked_flag(grant.label)]:
             raise errors.not_authorized()
         if flags[expired_flag(grant.label)]:
             raise errors.token_expired()
-        return self.world.viewers[grant.user_id], grant
+        return grant
+
+    def admit(self, request: web.Request, jsonp: bool) -> tuple[Grant, dict[str, str]]:
+        """Authenticate, and count the request against its rate limit: the token's when the token is
+        good, the caller's address otherwise (the spec's "unauthorized calls are limited per IP")."""
+        limited = self.world.flags[RATE_LIMITS_FLAG]
+        try:
+            grant = self.authenticate(request, jsonp)
+        except ApiError as refused:
+            if limited:
+                now = self.clock.now_ms()
+                refused.headers = {**self.limits.admit_address(request.remote or "unknown", now), **refused.headers}
+            raise
+        return grant, self.limits.admit_token(grant.label, self.clock.now_ms()) if limited else {}
 
     # -- endpoints ---------------------------------------------------------------
 
@@ -102,19 +117,23 @@ class AdnApi:
         raw_query = request.rel_url.raw_query_string
         parsed = self._queries.get(raw_query)
         jsonp = parsed.jsonp if parsed is not None else params.callback(request.query) is not None
-        viewer, grant = self.authenticate(request, jsonp)
-        target = request.match_info["user_id"]
-        if target not in ("me", viewer.id, "@" + viewer.username):
-            raise errors.only_current_user(target)
-        if parsed is None:
-            parsed = self._parse(request, jsonp)
-            if len(self._queries) >= _QUERY_CACHE_SIZE:
-                self._queries.clear()
-            self._queries[raw_query] = parsed
+        grant, headers = self.admit(request, jsonp)
+        with headers_on_errors(headers):
+            if grant.user_id is None:
+                raise errors.user_token_required()
+            viewer = self.world.viewers[grant.user_id]
+            target = request.match_info["user_id"]
+            if target not in ("me", viewer.id, "@" + viewer.username):
+                raise errors.only_current_user(target)
+            if parsed is None:
+                parsed = self._parse(request, jsonp)
+                if len(self._queries) >= _QUERY_CACHE_SIZE:
+                    self._queries.clear()
+                self._queries[raw_query] = parsed
         chosen = parsed.chosen
 
         body, payload = viewer.interactions_page(parsed, self.clock.now_ms())
-        headers = {"X-OAuth-Scopes": ",".join(grant.scopes)}
+        headers["X-OAuth-Scopes"] = ",".join(grant.scopes)
         if chosen.ignored:
             # Not an App.net header: tells a developer why a filter matched nothing.
             # Percent-encoded: a name is client text, and control characters (CR, LF, ESC) in a

@@ -18,6 +18,6 @@ def endpoints(api: AdnApi) -> tuple[Endpoint, ...]:
             response_schema="appdotnet/interactions-response",
             error_schema="appdotnet/error",
             query_schema="appdotnet/interactions-query",
-            error_statuses=(400, 401, 403),
+            error_statuses=(400, 401, 403, 429),
         ),
     )

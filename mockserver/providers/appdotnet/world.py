@@ -6,6 +6,7 @@ from typing import Any
 
 from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.providers.appdotnet.content import build_content
+from mockserver.providers.appdotnet.limits import RATE_LIMITS_FLAG, LimitSettings
 from mockserver.providers.appdotnet.people import GENERATED_USER_BASE, Directory
 from mockserver.providers.appdotnet.tokens import TokenBook
 from mockserver.providers.appdotnet.viewer import Viewer
@@ -30,8 +31,9 @@ class AdnWorld:
             for position, user in enumerate(users)
         }
         self.tokens = TokenBook(section)
+        self.limits = LimitSettings.from_section(section)
         # Switches the admin API may flip at run time; their overrides are the exported state.
-        defaults = {JSONP_FLAG: self.jsonp_authentication}
+        defaults = {JSONP_FLAG: self.jsonp_authentication, RATE_LIMITS_FLAG: self.limits.enabled}
         for grant in self.tokens.grants:
             defaults[revoked_flag(grant.label)] = grant.status == "revoked"
             defaults[expired_flag(grant.label)] = grant.status == "expired"

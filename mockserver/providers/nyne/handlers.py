@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 import orjson
 from aiohttp import web
@@ -10,7 +10,7 @@ from aiohttp import web
 from mockserver.core.auth import CredentialIndex, secrets_equal
 from mockserver.core.callbacks import AllowList, CallbackDispatcher
 from mockserver.core.clock import Clock
-from mockserver.core.errors import ApiError
+from mockserver.core.errors import ApiError, headers_on_errors
 from mockserver.core.http import Reply
 from mockserver.core.jobs import Job, JobStore, Outcome, Stage
 from mockserver.core.ratelimit import RateLimiter, Window
@@ -58,7 +58,7 @@ class NyneApi:
 
     async def submit_interactions(self, request: web.Request) -> Reply:
         credential, headers = self._admit(request)
-        with _headers_on_errors(headers):
+        with headers_on_errors(headers):
             body = await _json_body(request)
             parsed = parse_submit(body, self.allow_list)
             job = self._start(parsed, credential)
@@ -66,7 +66,7 @@ class NyneApi:
 
     async def poll_interactions(self, request: web.Request) -> Reply:
         credential, headers = self._admit(request)
-        with _headers_on_errors(headers):
+        with headers_on_errors(headers):
             values = request.query.getall("request_id", [])
             if len(values) > 1:
                 raise errors.invalid_parameter("request_id may be given only once")
@@ -235,18 +235,3 @@ async def _json_body(request: web.Request) -> Any:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as error:
         raise errors.invalid_json(f"The request body is not valid JSON ({error})") from None
-
-
-class _headers_on_errors:
-    """Errors after admission still carry the rate-limit headers the request earned."""
-
-    def __init__(self, headers: Mapping[str, str]) -> None:
-        self.headers = headers
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type | None, error: BaseException | None, _tb: object) -> bool:
-        if isinstance(error, ApiError) and self.headers:
-            error.headers = {**self.headers, **error.headers}
-        return False

@@ -1,4 +1,4 @@
-"""The App.net runtime's state: flags and the error-id sequence; export, import, rebuild, admin flags."""
+"""The App.net runtime's state: flags, rate-limit windows and the error-id sequence; export, import, rebuild."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests.conftest import ClientFactory
 from tests.providers.appdotnet.helpers import BEARER, PATH, get
 
 REVOKE_MAIN = "token:user:1558:1:revoked"  # YOUR_ACCESS_TOKEN is token 1 of user 1558
+FRESH = {"version": 1, "flags": {}, "errors_issued": 0, "rate_limits": {"by_token": {}, "by_address": {}}}
 
 
 def runtime(client: TestClient) -> Any:
@@ -21,7 +22,7 @@ def runtime(client: TestClient) -> Any:
 
 async def test_fresh_state_is_empty_and_json_safe(adn: TestClient) -> None:
     state = runtime(adn).export_state()
-    assert state == {"version": 1, "flags": {}, "errors_issued": 0}
+    assert state == FRESH
     assert json.loads(json.dumps(state)) == state
     flags = runtime(adn).flags().effective()
     assert flags["token:user:1558:2:revoked"] is True and flags["token:user:1558:3:expired"] is True
@@ -34,7 +35,9 @@ async def test_round_trip_continues_exactly_where_it_left_off(make_client: Clien
     runtime(first).import_state({**runtime(first).export_state(), "flags": {REVOKE_MAIN: True}})
     await get(first, status=401)
     state = runtime(first).export_state()
-    assert state == {"version": 1, "flags": {REVOKE_MAIN: True}, "errors_issued": 2}
+    assert {**state, "rate_limits": None} == {"version": 1, "flags": {REVOKE_MAIN: True}, "errors_issued": 2,
+                                              "rate_limits": None}
+    assert set(state["rate_limits"]["by_address"]) == {"127.0.0.1"}  # the two 401s counted per address
 
     second = await make_client(providers=("appdotnet",))
     runtime(second).import_state(json.loads(json.dumps(state)))
@@ -48,19 +51,21 @@ async def test_round_trip_continues_exactly_where_it_left_off(make_client: Clien
 @pytest.mark.parametrize("state", [
     {}, {"version": 2}, {"version": 1, "flags": {"token:user:1:0:revoked": True}}, {"version": 1, "flags": []},
     {"version": 1, "flags": {REVOKE_MAIN: "yes"}}, {"version": 1, "errors_issued": -1},
-    {"version": 1, "errors_issued": True},
+    {"version": 1, "errors_issued": True}, {"version": 1, "rate_limits": []},
+    {"version": 1, "rate_limits": {"by_token": {"user:1558:1": [0, 1]}, "by_address": {"x": [1]}}},
+    {"version": 1, "rate_limits": {"by_token": {"user:1558:1": [0, -1]}}}, {"version": 1, "rate_limits": {"x": {}}},
 ])
 async def test_bad_state_is_refused_and_changes_nothing(adn: TestClient, state: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         runtime(adn).import_state(state)
-    assert runtime(adn).export_state() == {"version": 1, "flags": {}, "errors_issued": 0}
+    assert runtime(adn).export_state() == FRESH
 
 
 async def test_rebuild_resets_the_state_and_keeps_the_world(adn: TestClient) -> None:
     before = await get(adn)
     runtime(adn).import_state({"version": 1, "flags": {REVOKE_MAIN: True}, "errors_issued": 9})
     runtime(adn).rebuild(adn.app[WORLD].context)
-    assert runtime(adn).export_state() == {"version": 1, "flags": {}, "errors_issued": 0}
+    assert runtime(adn).export_state() == FRESH
     assert await get(adn, headers=BEARER) == before
 
 
