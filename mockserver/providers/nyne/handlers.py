@@ -22,7 +22,7 @@ from mockserver.providers.nyne.ledger import CreditLedger
 from mockserver.providers.nyne.parsing import REPLIES, TYPES_BY_PLATFORM, InteractionRequest, parse_submit
 from mockserver.providers.nyne.world import Credential, NyneWorld
 
-QUEUED, PROCESSING, COMPLETED, FAILED = "queued", "processing", "completed", "failed"
+PENDING, QUEUED, PROCESSING, COMPLETED, FAILED = "pending", "queued", "processing", "completed", "failed"
 _PURGE_EVERY = 64  # submits between sweeps of expired jobs
 
 
@@ -46,7 +46,9 @@ class NyneApi:
         self.keys = CredentialIndex((c.api_key, c) for c in world.credentials)
         self.allow_list = self.dispatcher.allow_list = AllowList(world.callback_hosts)
         self.jobs = JobStore(world.timing.result_ttl_ms, capacity=self.max_jobs)
-        self.ledger = CreditLedger(max_entries=self.max_jobs)
+        self.ledger = CreditLedger(max_entries=self.max_jobs, rule=world.charging)
+        # Per credential with a concurrent-job limit: its jobs that may not have finished, oldest first.
+        self._in_flight: dict[str, list[str]] = {}
         limits = world.limits
         self.limiter = RateLimiter((Window("minute", limits.per_minute, 60_000),
                                     Window("hour", limits.per_hour, 3_600_000)))
@@ -115,8 +117,9 @@ class NyneApi:
     def _start(self, parsed: InteractionRequest, credential: Credential) -> Job:
         now = self.clock.now_ms()
         timing = self.world.timing
-        stages = (Stage(QUEUED, timing.queued_ms), Stage(PROCESSING, timing.processing_ms))
-        finishes = now + timing.queued_ms + timing.processing_ms
+        waits = self._slot_at(credential, now + timing.pending_ms) - now
+        stages = (Stage(PENDING, waits), Stage(QUEUED, timing.queued_ms), Stage(PROCESSING, timing.processing_ms))
+        finishes = now + waits + timing.queued_ms + timing.processing_ms
         failure = self.world.failure(parsed)
         total = None if failure else self.world.result_size(parsed, finishes)
         outcome = Outcome(FAILED, error=failure) if failure else Outcome(COMPLETED, {"total_count": total})
@@ -124,10 +127,29 @@ class NyneApi:
         if self.submitted % _PURGE_EVERY == 0:
             self.jobs.purge(now)
         self.jobs.add(job)
+        if credential.max_concurrent_jobs is not None:
+            self._in_flight.setdefault(credential.id, []).append(job.id)
         self.ledger.record(job.id, credential.id, now, finishes, total)
         if parsed.callback_url is not None:
             self.dispatcher.schedule(parsed.callback_url, job.id, credential.id, finishes)
         return job
+
+    def _slot_at(self, credential: Credential, earliest_ms: int) -> int:
+        """When a new job of this credential may leave `pending`: at `earliest_ms`, or once fewer than
+        its limit of jobs are still running, and never before a job submitted earlier (first come, first
+        served)."""
+        limit = credential.max_concurrent_jobs
+        if limit is None:
+            return earliest_ms
+        now = self.clock.now_ms()
+        running = [job for job in map(self.jobs.peek, self._in_flight.get(credential.id, ()))
+                   if job is not None and job.finishes_ms > now]
+        self._in_flight[credential.id] = [job.id for job in running]
+        start = max([earliest_ms, *(job.submitted_ms + _pending_ms(job) for job in running)])
+        finishes = sorted(job.finishes_ms for job in running)
+        if len(finishes) >= limit:
+            start = max(start, finishes[len(finishes) - limit])  # then only limit - 1 are left running
+        return start
 
     def view(self, job: Job, now_ms: int) -> dict[str, Any]:
         """The job as a poll shows it at `now_ms`."""
@@ -197,6 +219,11 @@ class NyneApi:
             self.flags.restore(state.get("flags", {}))
             self.dispatcher.load(state.get("callbacks", {}))
             self.submitted = int(state.get("submitted", len(self.jobs)))
+            limited = {c.id for c in self.world.credentials if c.max_concurrent_jobs is not None}
+            self._in_flight = {}
+            for job in self.jobs:
+                if job.owner in limited:
+                    self._in_flight.setdefault(job.owner, []).append(job.id)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ValueError(f"not a Nyne state snapshot: {error}") from None
 
@@ -207,6 +234,10 @@ class NyneApi:
 
     async def close(self) -> None:
         await self.dispatcher.close()
+
+
+def _pending_ms(job: Job) -> int:
+    return job.stages[0].duration_ms if job.stages and job.stages[0].status == PENDING else 0
 
 
 def _check_input(data: Any) -> None:

@@ -7,6 +7,22 @@ from typing import Any
 
 CREDITS_PER_REQUEST = 3
 NETWORK_REQUEST, NO_RESULTS, FAILED = "network_intelligence_request", "no_results", "failed"
+NETWORK_RESULTS = "network_intelligence_results"  # the per-result reading of the page
+PER_REQUEST, PER_RESULT = "per_request", "per_result"
+
+
+@dataclass(frozen=True, slots=True)
+class ChargingRule:
+    """How a completed, non-empty lookup is charged. The page says both "the listed cost is the per-result
+    unit price" and "3 credits, charged per request"; the scenario picks (default: per request)."""
+
+    charging: str = PER_REQUEST
+    credits: int = CREDITS_PER_REQUEST  # per request, or per result entry
+
+    def cost(self, results: int) -> tuple[int, str]:
+        if self.charging == PER_RESULT:
+            return self.credits * results, NETWORK_RESULTS
+        return self.credits, NETWORK_REQUEST
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +42,8 @@ class CreditLedger:
     credits used stay exact while a long-running mock keeps a bounded record.
     """
 
-    def __init__(self, max_entries: int | None = None) -> None:
+    def __init__(self, max_entries: int | None = None, rule: ChargingRule = ChargingRule()) -> None:
+        self.rule = rule
         self._charges: list[Charge] = []
         self._folded: dict[str, int] = {}  # credential id -> credits of entries no longer listed
         self.max_entries = max_entries
@@ -37,9 +54,9 @@ class CreditLedger:
         if results is None:
             credits, reason = 0, FAILED  # nothing was delivered (assumed: failures are free)
         elif results == 0:
-            credits, reason = 0, NO_RESULTS
+            credits, reason = 0, NO_RESULTS  # "empty results never burn credits"
         else:
-            credits, reason = CREDITS_PER_REQUEST, NETWORK_REQUEST
+            credits, reason = self.rule.cost(results)
         charge = Charge(request_id, credential_id, submitted_ms, settles_ms, credits, reason)
         self._charges.append(charge)
         if self.max_entries is not None and len(self._charges) > self.max_entries:

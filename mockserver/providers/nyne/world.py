@@ -14,6 +14,7 @@ from typing import Any
 from mockserver.core.world import Pools, derive, pick, stable_key, unit_float
 from mockserver.providers.nyne.content import reply_texts
 from mockserver.providers.nyne.envelope import instant
+from mockserver.providers.nyne.ledger import ChargingRule
 from mockserver.providers.nyne.parsing import FOLLOWERS, FOLLOWERS_AND_FOLLOWING, FOLLOWING, REPLIES, InteractionRequest
 from mockserver.providers.nyne.people import PeopleProfiles
 from mockserver.providers.nyne.urls import INSTAGRAM, TWITTER, USERNAME, profile_url
@@ -33,10 +34,12 @@ class Credential:
     id: str
     api_key: str
     api_secret: str
+    max_concurrent_jobs: int | None = None  # beyond it, a new job waits in `pending` for a slot
 
 
 @dataclass(frozen=True, slots=True)
 class JobTiming:
+    pending_ms: int = 0  # every job waits this long in `pending` before it is queued
     queued_ms: int = 1_000
     processing_ms: int = 4_000
     result_ttl_ms: int = 86_400_000
@@ -66,8 +69,10 @@ class TweetRule:
 class NyneWorld:
     def __init__(self, section: dict[str, Any], seed: int, pools: Pools) -> None:
         self.seed = seed
-        self.credentials = tuple(Credential(c["id"], c["api_key"], c["api_secret"]) for c in section["credentials"])
+        self.credentials = tuple(Credential(c["id"], c["api_key"], c["api_secret"], c.get("max_concurrent_jobs"))
+                                 for c in section["credentials"])
         self.timing = JobTiming(**section.get("jobs", {}))
+        self.charging = ChargingRule(**section.get("credits", {}))
         self.limits = RateLimits(**section.get("rate_limits", {}))
         self.callback_hosts: tuple[str, ...] = tuple(section.get("callback_hosts", ()))
         self.accounts = {(p["platform"], p["username"].casefold()): AccountRule(

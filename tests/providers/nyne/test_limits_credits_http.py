@@ -106,6 +106,20 @@ async def test_credits_are_3_per_request_0_when_empty_or_failed_and_polling_is_f
     assert "YOUR_API_SECRET" not in repr(ledger) and "YOUR_API_KEY" not in repr(ledger)
 
 
+async def test_the_charging_rule_is_a_scenario_setting(nyne_client: NyneClientFactory) -> None:
+    """The page says both "per-result unit price" and "charged per request": per_result charges each entry."""
+    client = await nyne_client(credits={"charging": "per_result", "credits": 2})
+    full = (await submit(client, {**BODY, "max_results": 10}))["data"]["request_id"]
+    empty = (await submit(client, {"username": "brand_new_acct", "type": "followers"}))["data"]["request_id"]
+    await advance(client, JOB_MS)
+    results = (await poll(client, full))["data"]["result"]["total_count"]
+    await poll(client, empty)
+    mine = (await admin_view(client, "credits"))["nyne-docs-key"]
+    assert results == 10 and mine["credits_used"] == 20
+    assert [(e["credits"], e["reason"]) for e in mine["entries"]] == [
+        (20, "network_intelligence_results"), (0, "no_results")]
+
+
 async def test_invalid_requests_cost_nothing(nyne: TestClient) -> None:
     await submit(nyne, {"type": "followers"}, status=400)
     assert (await admin_view(nyne, "credits")) == {}
