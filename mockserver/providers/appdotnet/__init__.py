@@ -25,6 +25,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         import_state=api.import_state,
         flags=lambda: api.world.flags,
         credentials=lambda: api.world.default_credentials(),
+        namespace="/stream/0",  # "all responses ... in the same type of envelope", unknown paths included
     )
 
 
