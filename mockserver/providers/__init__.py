@@ -63,7 +63,8 @@ class ProviderRuntime:
     export_state: Callable[[], dict[str, Any]] = field(default=_no_state)
     import_state: Callable[[dict[str, Any]], None] = field(default=_refuse_state)
     flags: Callable[[], Flags | None] = field(default=lambda: None)  # switches the admin API may flip
-    credentials: Callable[[], dict[str, Any]] = field(default=_no_state)  # the defaults a test client needs
+    # The defaults a test client needs: {"headers": {...ready to send...}, plus named values (keys, ids)}.
+    credentials: Callable[[], dict[str, Any]] = field(default=lambda: {"headers": {}})
     # Read-only admin views and admin actions, served at /__admin/providers/<name>/<view or action>.
     # An action takes the JSON body; ValueError means a bad request, KeyError an unknown id.
     admin_views: dict[str, Callable[[], Any]] = field(default_factory=dict)

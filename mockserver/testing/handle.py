@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from mockserver.core.clock import iso_from_ms
+from mockserver.testing.credentials import Credentials
 
 
 class MockServerError(AssertionError):
@@ -154,9 +155,9 @@ class MockServer:
         return self._admin.call("GET", "/scenario")["scenario"]
 
     @property
-    def credentials(self) -> dict[str, dict[str, Any]]:
-        """The default credentials and ids of each provider, e.g. credentials["outx"]["api_key"]."""
-        return self._admin.call("GET", "/scenario")["credentials"]
+    def credentials(self) -> Credentials:
+        """Each provider's default credentials: `credentials.outx.headers`, `credentials["outx"]["api_key"]`."""
+        return Credentials(self._admin.call("GET", "/scenario")["credentials"])
 
     def health(self) -> dict[str, Any]:
         return self._admin.call("GET", "/health")

@@ -20,6 +20,29 @@ async def test_scenario_is_served_to_loopback_callers(client) -> None:
     assert body["scenario"] == json.loads(default_scenario_path().read_text())
 
 
+# Each provider's main read endpoint, and the named values the README lists for it.
+READS = {
+    "outx": ("/api-interactions?watchlist_id={watchlist_id}", {"api_key", "team_id", "watchlist_id",
+                                                                 "foreign_watchlist_id"}),
+    "appdotnet": ("/stream/0/users/me/interactions", {"access_token", "user_id"}),
+    "nyne": ("/person/interactions?request_id=unknown", {"api_key", "api_secret", "credential_id"}),
+    "outfame": ("/v1/engagement/stats?account_id={account_id}", {"api_key", "workspace_id", "account_id"}),
+}
+
+
+async def test_every_providers_credentials_have_headers_ready_to_send(make_client) -> None:
+    client = await make_client(providers=tuple(READS))
+    credentials = (await (await client.get("/__admin/scenario")).json())["credentials"]
+    assert set(credentials) == set(READS)
+    for provider, (path, names) in READS.items():
+        entry = credentials[provider]
+        assert set(entry) == {"headers"} | names, provider
+        url = path.format(**entry)
+        assert (await client.get(url)).status in (401, 403), provider  # without them: refused
+        status = (await client.get(url, headers=entry["headers"])).status
+        assert status in (200, 404), (provider, status)  # Nyne: an unknown job, once authenticated
+
+
 async def test_with_a_token_the_token_is_required_even_on_loopback(make_client) -> None:
     client = await make_client(admin_token="s3cret-token")
     assert (await client.get("/__admin/scenario")).status == 401

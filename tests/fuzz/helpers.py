@@ -56,12 +56,8 @@ def endpoint_of(app: web.Application, target: Target) -> Endpoint:
 
 
 def valid_auth_headers(credentials: Mapping[str, Any]) -> dict[str, str]:
-    """The headers a provider's default credentials travel in (each runtime describes them its own way)."""
-    if "headers" in credentials:
-        return dict(credentials["headers"])
-    secret = credentials.get("api_key") or credentials["access_token"]
-    scheme = credentials.get("scheme")
-    return {credentials["header"]: f"{scheme} {secret}" if scheme else secret}
+    """The headers a provider's default credentials travel in."""
+    return dict(credentials["headers"])
 
 
 # Ids each provider knows in the default scenario: the ones that work, plus neighbours with their own

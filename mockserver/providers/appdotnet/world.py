@@ -40,11 +40,10 @@ class AdnWorld:
         self.flags = Flags(defaults)
 
     def default_credentials(self) -> dict[str, Any]:
-        """The first user's first active token: what the docs' examples use."""
+        """The first user's first active token: what the docs' examples use (also good as ?access_token=)."""
         for grant, token in self.tokens.active_user_tokens():
-            return {"header": "Authorization", "scheme": "Bearer", "access_token": token,
-                    "query_parameter": "access_token", "user_id": grant.user_id}
-        return {}
+            return {"headers": {"Authorization": f"Bearer {token}"}, "access_token": token, "user_id": grant.user_id}
+        return {"headers": {}}
 
 
 JSONP_FLAG = "jsonp_authentication"

@@ -230,7 +230,8 @@ class NyneApi:
     def default_credentials(self) -> dict[str, Any]:
         """The first credential pair: what a test client sends unless told otherwise."""
         first = self.world.credentials[0]
-        return {"credential_id": first.id, "headers": {"X-API-Key": first.api_key, "X-API-Secret": first.api_secret}}
+        return {"headers": {"X-API-Key": first.api_key, "X-API-Secret": first.api_secret},
+                "api_key": first.api_key, "api_secret": first.api_secret, "credential_id": first.id}
 
     async def close(self) -> None:
         await self.dispatcher.close()

@@ -205,9 +205,9 @@ class OutfameWorld:
         for key, owner in self.directory.api_keys:
             if REQUIRED_SCOPE in owner.scopes:
                 accounts = [a.id for a in self.directory.accounts.values() if a.workspace_id == owner.workspace_id]
-                return {"header": "Authorization", "scheme": "Bearer", "api_key": key,
+                return {"headers": {"Authorization": f"Bearer {key}"}, "api_key": key,
                         "workspace_id": owner.workspace_id, "account_id": accounts[0] if accounts else None}
-        return {}
+        return {"headers": {}}
 
     def export_state(self) -> dict[str, Any]:
         events = {account_id: [event.to_json() for event in timeline.events]

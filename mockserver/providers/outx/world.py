@@ -100,7 +100,7 @@ class OutxWorld:
         key, team_id = self.api_keys[0]
         own = self.teams[team_id].watchlist_ids
         foreign = [w for other in self.teams.values() if other.id != team_id for w in other.watchlist_ids]
-        return {"header": "x-api-key", "api_key": key, "team_id": team_id,
+        return {"headers": {"x-api-key": key}, "api_key": key, "team_id": team_id,
                 "watchlist_id": own[0] if own else None, "foreign_watchlist_id": foreign[0] if foreign else None}
 
     def export_state(self) -> dict[str, Any]:

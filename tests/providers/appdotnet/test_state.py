@@ -81,6 +81,5 @@ async def test_admin_flags_revoke_restore_and_open_jsonp(adn: TestClient) -> Non
 
 
 async def test_default_credentials_are_the_docs_token(adn: TestClient) -> None:
-    assert runtime(adn).credentials() == {"header": "Authorization", "scheme": "Bearer",
-                                          "access_token": "<YOUR ACCESS TOKEN>",
-                                          "query_parameter": "access_token", "user_id": "1558"}
+    assert runtime(adn).credentials() == {"headers": {"Authorization": "Bearer <YOUR ACCESS TOKEN>"},
+                                          "access_token": "<YOUR ACCESS TOKEN>", "user_id": "1558"}

@@ -72,6 +72,6 @@ async def test_a_reset_forgets_everything_the_api_changed(nyne: TestClient) -> N
 
 async def test_the_admin_sees_the_default_credentials(nyne: TestClient) -> None:
     assert nyne.app[PROVIDERS]["nyne"].credentials() == {
-        "credential_id": "nyne-docs-key",
         "headers": {"X-API-Key": "YOUR_API_KEY", "X-API-Secret": "YOUR_API_SECRET"},
+        "api_key": "YOUR_API_KEY", "api_secret": "YOUR_API_SECRET", "credential_id": "nyne-docs-key",
     }

@@ -1,0 +1,108 @@
+"""The default credentials of each provider, as a test holds them: mappings with typed attributes.
+
+Every provider's entry has `headers`, ready to send, plus its named values:
+`mock_server.credentials.outx.headers`, `mock_server.credentials.nyne.api_secret`,
+or as plain mappings, `mock_server.credentials["outx"]["api_key"]`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Mapping
+
+
+class ProviderCredentials(Mapping[str, Any]):
+    """One provider's entry: `headers` plus named values, readable as attributes or keys."""
+
+    def __init__(self, provider: str, values: Mapping[str, Any]) -> None:
+        self._provider = provider
+        self._values = dict(values)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers that authenticate a request to this provider, ready to send."""
+        return dict(self._values.get("headers", {}))
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(
+                f"{self._provider} credentials have no {name!r}; they have {', '.join(self._values)}"
+            ) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._values[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._values!r})"
+
+
+class OutxCredentials(ProviderCredentials):
+    api_key: str
+    team_id: str
+    watchlist_id: str | None  # the team's first watchlist (the docs' one in the default scenario)
+    foreign_watchlist_id: str | None  # a watchlist of another team: 403
+
+
+class AppdotnetCredentials(ProviderCredentials):
+    access_token: str  # also accepted as ?access_token=
+    user_id: str
+
+
+class NyneCredentials(ProviderCredentials):
+    api_key: str  # also accepted as ?api_key= with ?api_secret=
+    api_secret: str
+    credential_id: str
+
+
+class OutfameCredentials(ProviderCredentials):
+    api_key: str  # a key with the engagement:manage scope
+    workspace_id: str
+    account_id: str | None  # the workspace's first account
+
+
+ENTRY_TYPES: dict[str, type[ProviderCredentials]] = {
+    "outx": OutxCredentials, "appdotnet": AppdotnetCredentials, "nyne": NyneCredentials,
+    "outfame": OutfameCredentials,
+}
+
+
+class Credentials(Mapping[str, ProviderCredentials]):
+    """Every served provider's entry, by provider name: `credentials.outx` or `credentials["outx"]`."""
+
+    outx: OutxCredentials
+    appdotnet: AppdotnetCredentials
+    nyne: NyneCredentials
+    outfame: OutfameCredentials
+
+    def __init__(self, by_provider: Mapping[str, Mapping[str, Any]]) -> None:
+        self._entries = {name: ENTRY_TYPES.get(name, ProviderCredentials)(name, values)
+                         for name, values in by_provider.items()}
+
+    def __getattr__(self, name: str) -> ProviderCredentials:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            return self._entries[name]
+        except KeyError:
+            raise AttributeError(f"{name} is not served here; serving {', '.join(self._entries)}") from None
+
+    def __getitem__(self, name: str) -> ProviderCredentials:
+        return self._entries[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"Credentials({self._entries!r})"
