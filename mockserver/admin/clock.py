@@ -7,7 +7,8 @@ from aiohttp import web
 from mockserver.admin.common import bad_request, json_object, take_int
 from mockserver.core.clock import Clock, iso_from_ms, parse_duration_ms, parse_instant_ms
 from mockserver.core.http import json_response
-from mockserver.state import CLOCK, PROVIDERS, SCHEDULER
+from mockserver.state import CLOCK, PROVIDERS, SCHEDULER, WORLD
+from mockserver.worlds import AnchorMove, follow_clock_back
 
 SHOWN_EVENTS = 100
 MAX_UPCOMING_WINDOW_MS = 30 * 86_400_000
@@ -19,8 +20,20 @@ def clock_json(clock: Clock) -> dict[str, object]:
             "offset_ms": state.offset_ms}
 
 
+def anchor_json(app: web.Application) -> dict[str, object]:
+    anchor_ms = app[WORLD].context.anchor_ms
+    return {"anchor": iso_from_ms(anchor_ms), "anchor_ms": anchor_ms}
+
+
+def anchor_move_json(move: AnchorMove) -> dict[str, object]:
+    return {"from": iso_from_ms(move.from_ms), "to": iso_from_ms(move.to_ms),
+            "why": "the clock went back before the worlds' anchor, so the worlds were rebuilt around the new "
+                   "instant, their history ending there; state made through the API was dropped, as by a reset"}
+
+
 async def read(request: web.Request) -> web.Response:
-    return json_response(clock_json(request.config_dict[CLOCK]))
+    """The clock, and the anchor: the instant the worlds' history ends at (the clock never goes before it)."""
+    return json_response({**clock_json(request.config_dict[CLOCK]), **anchor_json(request.config_dict)})
 
 
 def events_between(app: web.Application, after_ms: int, until_ms: int,
@@ -33,12 +46,20 @@ def events_between(app: web.Application, after_ms: int, until_ms: int,
 
 
 async def _settled(request: web.Request, before_ms: int) -> web.Response:
-    """Run the work that became due, then report the clock, how much ran, and what fell due on the way."""
+    """Run the work that became due, then report the clock, how much ran, and what fell due on the way.
+
+    A clock moved before the anchor takes the anchor with it, and the answer says so.
+    """
     app = request.config_dict
+    moved = follow_clock_back(app)
     ran = await app[SCHEDULER].run_due()
     now_ms = app[CLOCK].now_ms()
     fell_due, omitted = events_between(app, before_ms, now_ms) if now_ms > before_ms else ([], 0)
-    return json_response({**clock_json(app[CLOCK]), "ran": ran, "fell_due": fell_due, "fell_due_omitted": omitted})
+    answer = {**clock_json(app[CLOCK]), **anchor_json(app), "ran": ran, "fell_due": fell_due,
+              "fell_due_omitted": omitted}
+    if moved is not None:
+        answer["anchor_moved"] = anchor_move_json(moved)
+    return json_response(answer)
 
 
 async def upcoming(request: web.Request) -> web.Response:

@@ -5,12 +5,15 @@ from __future__ import annotations
 from aiohttp.test_utils import TestClient
 
 from mockserver.state import SCHEDULER
-from tests.conftest import DOCS_WATCHLIST, FROZEN_AT_MS, OUTX_KEY
+from tests.conftest import DOCS_WATCHLIST, FAILING_WATCHLIST, FROZEN_AT_MS, OUTX_KEY
+
+FAILING_FLAG = f"watchlist:{FAILING_WATCHLIST}:simulate_failure"
 
 
 async def test_read_freeze_advance_unfreeze(client: TestClient) -> None:
     body = await (await client.get("/__admin/clock")).json()
-    assert body == {"mode": "frozen", "now": "2024-01-16T10:40:00.000Z", "now_ms": FROZEN_AT_MS, "offset_ms": 0}
+    assert body == {"mode": "frozen", "now": "2024-01-16T10:40:00.000Z", "now_ms": FROZEN_AT_MS, "offset_ms": 0,
+                    "anchor": "2024-01-16T10:40:00.000Z", "anchor_ms": FROZEN_AT_MS}
 
     body = await (await client.post("/__admin/clock/advance", json={"by": "90s"})).json()
     assert body["now_ms"] == FROZEN_AT_MS + 90_000 and body["ran"] == 0
@@ -31,6 +34,42 @@ async def test_read_freeze_advance_unfreeze(client: TestClient) -> None:
 
     body = await (await client.post("/__admin/clock/freeze")).json()
     assert body["mode"] == "frozen"
+
+
+async def docs_page(client: TestClient) -> dict:
+    response = await client.get("/api-interactions", params={"watchlist_id": DOCS_WATCHLIST},
+                                headers={"x-api-key": OUTX_KEY})
+    assert response.status == 200
+    return await response.json()
+
+
+async def test_a_clock_moved_before_the_anchor_takes_the_anchor_along(client: TestClient) -> None:
+    assert (await docs_page(client))["pagination"]["total"] == 5000
+    await client.patch("/__admin/flags", json={"outx": {f"watchlist:{DOCS_WATCHLIST}:simulate_failure": False,
+                                                        FAILING_FLAG: False}})
+    body = await (await client.post("/__admin/clock/freeze", json={"at": "2023-06-01T08:00:00Z"})).json()
+    assert body["now"] == body["anchor"] == "2023-06-01T08:00:00.000Z"
+    assert body["anchor_moved"]["from"] == "2024-01-16T10:40:00.000Z"
+    assert body["anchor_moved"]["to"] == "2023-06-01T08:00:00.000Z" and "dropped" in body["anchor_moved"]["why"]
+    page = await docs_page(client)  # the whole documented history, ending at the new instant, not an empty world
+    assert page["pagination"]["total"] == 5000 and page["graph_data"][-1]["posted_at"] == "2023-06-01"
+    assert (await (await client.get("/__admin/flags")).json())["outx"][FAILING_FLAG] is True  # the overlay went
+
+    later = await (await client.post("/__admin/clock/freeze", json={"at": "2023-06-02T08:00:00Z"})).json()
+    assert "anchor_moved" not in later and later["anchor"] == "2023-06-01T08:00:00.000Z"
+    assert (await docs_page(client))["pagination"]["total"] > 5000  # after the anchor, the world goes on
+    back = await (await client.post("/__admin/clock/freeze", json={"at": "2023-06-01T09:00:00Z"})).json()
+    assert "anchor_moved" not in back  # between the anchor and before: the world's own history
+    assert (await (await client.post("/__admin/reset")).json())["clock"]["now_ms"] == FROZEN_AT_MS
+    assert (await (await client.get("/__admin/clock")).json())["anchor_ms"] == FROZEN_AT_MS
+
+
+async def test_returning_to_real_time_before_the_anchor_moves_it_too(make_client) -> None:
+    future_ms = FROZEN_AT_MS + 100 * 365 * 86_400_000  # a world built around an instant a century ahead
+    client = await make_client(freeze_at_ms=future_ms)
+    body = await (await client.post("/__admin/clock/unfreeze")).json()
+    assert body["mode"] == "system" and body["anchor_moved"]["from"].startswith("21")
+    assert body["anchor_ms"] <= body["now_ms"] and (await docs_page(client))["pagination"]["total"] >= 5000
 
 
 async def test_everything_time_based_reads_the_admin_clock(client: TestClient) -> None:
