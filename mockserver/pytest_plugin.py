@@ -8,21 +8,24 @@
 Options (command line or ini): `--mockserver-seed`, `--mockserver-scenario`,
 `--mockserver-freeze-at` (ISO instant, "now" (default) or "off"),
 `--mockserver-providers`, and `--mockserver-url` to drive an already running
-server instead.
+server instead. Under pytest-xdist every worker starts its own server;
+`--mockserver-url` with more than one worker is refused, since the workers
+would reset and move the clock of the one server under each other.
+
+Every pytest run of a project that has this package installed loads this
+module, so it imports nothing but pytest: the server (aiohttp, Faker, the
+providers) is built when a test first asks for a fixture.
 """
 
 from __future__ import annotations
 
-import json
-import tempfile
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import pytest
 
-from mockserver.core.clock import Clock, parse_instant_ms
-from mockserver.settings import Settings
-from mockserver.testing import MockServer, ThreadedMockServer
+if TYPE_CHECKING:
+    from mockserver.testing import MockServer, ThreadedMockServer
 
 _OPTIONS = {
     "seed": "world seed for the mock_server fixtures (default 1)",
@@ -45,7 +48,24 @@ def _option(config: pytest.Config, name: str) -> str | None:
     return str(value) if value else None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse one shared server for several xdist workers, before any test runs."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller decided already
+        return
+    distributed = config.getoption("dist", "no") != "no"
+    workers = len(config.getoption("tx", None) or []) if distributed else 0
+    url = _option(config, "url")
+    if url and workers > 1:
+        raise pytest.UsageError(
+            f"--mockserver-url {url} would be shared by {workers} pytest-xdist workers, which reset it and move "
+            "its clock under each other. Drop --mockserver-url (each worker then starts its own in-process "
+            "server), or run the tests against that server without -n."
+        )
+
+
 def _freeze_ms(value: str | int | None) -> int | None:
+    from mockserver.core.clock import Clock, parse_instant_ms
+
     if value is None or value == "now":
         return Clock().now_ms()
     if value == "off":
@@ -53,14 +73,18 @@ def _freeze_ms(value: str | int | None) -> int | None:
     return value if isinstance(value, int) else parse_instant_ms(value)
 
 
-ServerFactory = Callable[..., MockServer]
+ServerFactory = Callable[..., "MockServer"]
 
 
 def _start(servers: list[ThreadedMockServer], tmp: Path, *, seed: int = 1,
            scenario: str | Path | dict[str, Any] | None = None, freeze_at: str | int | None = "now",
            providers: tuple[str, ...] | None = None, strict: bool = True,
            admin_token: str | None = None, journal_size: int = 1000) -> MockServer:
+    import json
+
     from mockserver.providers import available_providers
+    from mockserver.settings import Settings
+    from mockserver.testing import MockServer, ThreadedMockServer
 
     settings: dict[str, Any] = {}
     if isinstance(scenario, dict):
@@ -85,22 +109,24 @@ def _check_strict(server: MockServer) -> None:
 
 
 @pytest.fixture(scope="session")
-def mock_server_session(pytestconfig: pytest.Config) -> Iterator[MockServer]:
+def mock_server_session(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+                        ) -> Iterator[MockServer]:
     url = _option(pytestconfig, "url")
     if url:
+        from mockserver.testing import MockServer
+
         yield MockServer(url)
         return
     servers: list[ThreadedMockServer] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        seed, providers = _option(pytestconfig, "seed"), _option(pytestconfig, "providers")
-        try:
-            yield _start(servers, Path(tmp), seed=int(seed) if seed else 1,
-                         scenario=_option(pytestconfig, "scenario"),
-                         freeze_at=_option(pytestconfig, "freeze_at") or "now",
-                         providers=tuple(p.strip() for p in providers.split(",")) if providers else None)
-        finally:
-            for server in servers:
-                server.stop()
+    seed, providers = _option(pytestconfig, "seed"), _option(pytestconfig, "providers")
+    try:
+        yield _start(servers, tmp_path_factory.mktemp("mockserver"), seed=int(seed) if seed else 1,
+                     scenario=_option(pytestconfig, "scenario"),
+                     freeze_at=_option(pytestconfig, "freeze_at") or "now",
+                     providers=tuple(p.strip() for p in providers.split(",")) if providers else None)
+    finally:
+        for server in servers:
+            server.stop()
 
 
 @pytest.fixture

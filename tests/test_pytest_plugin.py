@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import get_type_hints
 
 import aiohttp
 import pytest
@@ -61,10 +64,31 @@ def test_clock_control(mock_server: MockServer) -> None:
     assert mock_server.health()["clock"]["mode"] == "frozen"  # frozen at session start by default
     mock_server.clock.advance("5m")
     assert mock_server.clock.now_ms() == start + 300_000
-    mock_server.clock.freeze("2024-01-16T10:40:00Z")
+    # The README's instant is before the session's anchor: the anchor follows, the world keeps its history.
+    answer = mock_server.clock.freeze("2024-01-16T10:40:00Z")
+    assert answer["anchor"] == "2024-01-16T10:40:00.000Z" and answer["anchor_moved"]["to"] == answer["anchor"]
     assert mock_server.clock.now().isoformat() == "2024-01-16T10:40:00+00:00"
     _, body = get(mock_server)
-    assert body["graph_data"][-1]["posted_at"] == "2024-01-16"
+    assert body["pagination"]["total"] == 5000 and body["graph_data"][-1]["posted_at"] == "2024-01-16"
+
+
+def test_typed_credentials_with_headers_ready_to_send(mock_server: MockServer) -> None:
+    credentials = mock_server.credentials
+    assert credentials.outx.headers == {"x-api-key": "YOUR_API_KEY"}
+    assert credentials["outx"]["api_key"] == credentials.outx.api_key == "YOUR_API_KEY"
+    assert (credentials.nyne.api_key, credentials.nyne.api_secret) == ("YOUR_API_KEY", "YOUR_API_SECRET")
+    assert credentials.appdotnet.headers == {"Authorization": "Bearer <YOUR ACCESS TOKEN>"}
+    assert credentials.outfame.headers == {"Authorization": "Bearer sk_live_your_api_key"}
+    assert dict(credentials.outfame)["account_id"] == "acc_7Gx2kLm9Qr" and len(credentials) == 4
+    for name, entry in credentials.items():  # the typed attributes are exactly the named values sent
+        assert set(get_type_hints(type(entry))) == set(entry) - {"headers"}, name
+    request = urllib.request.Request(mock_server.url + DOCS_PATH, headers=credentials.outx.headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
+    with pytest.raises(AttributeError, match="outx credentials have no 'token'; they have headers, api_key"):
+        credentials.outx.token
+    with pytest.raises(AttributeError, match="twitter is not served here; serving outx, appdotnet"):
+        credentials.twitter
 
 
 def test_flags_and_snapshots(mock_server: MockServer) -> None:
@@ -118,17 +142,56 @@ def test_strict_violations_fail_the_test() -> None:
         _check_strict(Broken("http://127.0.0.1:9"))
 
 
-def test_the_plugin_is_registered_for_other_projects(pytester: pytest.Pytester) -> None:
+def test_the_plugin_is_registered_for_other_projects_and_starts_a_server_only_when_asked(
+        pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_user="""
-        import urllib.request
+        import sys
+
+        def test_without_the_fixture():
+            assert "mockserver.app" not in sys.modules and "mockserver.providers" not in sys.modules
 
         def test_uses_fixture(mock_server):
-            assert mock_server.health()["status"] == "ok"
-            assert "outx" in mock_server.providers
+            assert mock_server.health()["status"] == "ok" and mock_server.health()["seed"] == 3
+            assert mock_server.providers == ["outx"]
     """)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--mockserver-seed", "3",
                                            "--mockserver-providers", "outx")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=2)
+
+
+def test_importing_the_plugin_imports_no_server_code() -> None:
+    # Every pytest run of any project with the package installed imports the plugin.
+    heavy = ("aiohttp", "faker", "jsonschema", "orjson", "urllib.request", "mockserver.app", "mockserver.core",
+             "mockserver.providers", "mockserver.testing")
+    code = f"import sys, mockserver.pytest_plugin; print(sorted(m for m in sys.modules if m.startswith({heavy})))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_under_xdist_each_worker_starts_its_own_server(pytester: pytest.Pytester) -> None:
+    record = pytester.path / "urls.txt"
+    pytester.makepyfile(test_workers=f"""
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_record(mock_server, n):
+            with open({str(record)!r}, "a") as out:
+                out.write(os.environ["PYTEST_XDIST_WORKER"] + " " + mock_server.url + "\\n")
+    """)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--mockserver-providers", "outx")
+    result.assert_outcomes(passed=6)
+    seen = {tuple(line.split()) for line in record.read_text().splitlines()}
+    workers, urls = {worker for worker, _ in seen}, {url for _, url in seen}
+    assert len(workers) == 2 and len(urls) == 2 and len(seen) == 2  # one server per worker, for all its tests
+
+
+def test_one_shared_url_for_several_xdist_workers_is_refused(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_never="def test_never(mock_server):\n    pass\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2",
+                                           "--mockserver-url", "http://127.0.0.1:9")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--mockserver-url http://127.0.0.1:9 would be shared by 2 pytest-xdist workers*"])
 
 
 def test_readme_shows_the_example_test_verbatim() -> None:

@@ -1,6 +1,25 @@
-"""Run the mock inside a test process and steer it: the pieces behind the pytest plugin."""
+"""Run the mock inside a test process and steer it: the pieces behind the pytest plugin.
 
+`MockServer` (the handle) needs only the standard library; `ThreadedMockServer`
+brings the whole server, so it is imported when first asked for.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mockserver.testing.credentials import Credentials, ProviderCredentials
 from mockserver.testing.handle import MockServer, MockServerError
-from mockserver.testing.threaded import ThreadedMockServer
 
-__all__ = ["MockServer", "MockServerError", "ThreadedMockServer"]
+if TYPE_CHECKING:
+    from mockserver.testing.threaded import ThreadedMockServer
+
+__all__ = ["Credentials", "MockServer", "MockServerError", "ProviderCredentials", "ThreadedMockServer"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "ThreadedMockServer":
+        from mockserver.testing.threaded import ThreadedMockServer
+
+        return ThreadedMockServer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
