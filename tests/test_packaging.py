@@ -164,14 +164,11 @@ OUTSIDE_TESTS = '''
     import urllib.error
     import urllib.request
 
-    import pytest
-
     WATCHLIST = "550e8400-e29b-41d4-a716-446655440000"
 
 
-    def interactions(base_url, api_key):
-        request = urllib.request.Request(f"{base_url}/api-interactions?watchlist_id={WATCHLIST}",
-                                         headers={"x-api-key": api_key})
+    def interactions(base_url, headers):
+        request = urllib.request.Request(f"{base_url}/api-interactions?watchlist_id={WATCHLIST}", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, json.load(response)
@@ -180,19 +177,22 @@ OUTSIDE_TESTS = '''
 
 
     def test_clock_and_journal(mock_server):
-        api_key = mock_server.credentials["outx"]["api_key"]
-        status, before = interactions(mock_server.base_url("outx"), api_key)
+        headers = mock_server.credentials.outx.headers
+        status, before = interactions(mock_server.base_url("outx"), headers)
         assert status == 200
         mock_server.clock.advance("1d")
-        _, after = interactions(mock_server.base_url("outx"), api_key)
+        _, after = interactions(mock_server.base_url("outx"), headers)
         assert after["pagination"]["total"] > before["pagination"]["total"]
         mock_server.journal.verify(count=2, method="GET", path="/api-interactions")
+        assert mock_server.clock.freeze("2024-01-16T10:40:00Z")["anchor"] == "2024-01-16T10:40:00.000Z"
+        assert interactions(mock_server.url, headers)[1]["pagination"]["total"] == 5000
 
 
     def test_a_fault_rule(mock_server):
         mock_server.faults.add("status", status=503, path="/api-interactions", count=1)
-        assert interactions(mock_server.url, "YOUR_API_KEY")[0] == 503
-        assert interactions(mock_server.url, "YOUR_API_KEY")[0] == 200
+        headers = {"x-api-key": mock_server.credentials["outx"]["api_key"]}
+        assert interactions(mock_server.url, headers)[0] == 503
+        assert interactions(mock_server.url, headers)[0] == 200
 
 
     def test_each_test_starts_clean(mock_server):
@@ -203,7 +203,8 @@ OUTSIDE_TESTS = '''
         one = mock_server_factory(seed=7, freeze_at="2024-01-16T10:40:00Z", providers=("outx",))
         two = mock_server_factory(seed=7, freeze_at="2024-01-16T10:40:00Z", providers=("outx",))
         assert one.url != two.url
-        assert interactions(one.url, "YOUR_API_KEY") == interactions(two.url, "YOUR_API_KEY")
+        headers = one.credentials.outx.headers
+        assert interactions(one.url, headers) == interactions(two.url, headers)
 '''
 
 
