@@ -1,27 +1,39 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-# Both create .venv with the machine's python3 and install the project into it.
+# Both create .venv with the machine's python3. `make run` installs only what
+# serving needs, so the first answer comes quickly; `make test` adds the test
+# extras (pytest, Hypothesis, ...) on top. Each install has its own stamp.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 ARGS   ?=
 
 .PHONY: run test bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
 
-run: $(STAMP)
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "Installing what serving needs into $(VENV) (first run only)..."
+	$(PIP) -e .
+	touch $@
+
+$(TEST_STAMP): $(RUN_STAMP)
+	@echo "Adding the test extras to $(VENV)..."
+	$(PIP) -e '.[test]'
+	touch $@
+
+run: $(RUN_STAMP)
 	$(BIN)/mockserver serve --host $(HOST) --port $(PORT) $(ARGS)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest $(ARGS)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run $(ARGS)
 
 clean:
