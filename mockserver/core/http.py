@@ -111,15 +111,19 @@ def mount(
 ) -> list[str]:
     """Add a provider's endpoints to the app, each wrapped by `_bind`; return the routes' canonical paths.
 
-    Every path also gets a catch-all route, added last so it only sees the
-    methods nobody else takes: a wrong method answers 405 in the provider's
-    own error shape, with an `Allow` header. A provider that owns a whole
-    `namespace` (a path prefix such as `/v1/engagement`) answers unknown paths
-    under it with a 404 in its own shape too, after every path it serves.
+    A GET endpoint answers HEAD too (aiohttp sends the headers and drops the
+    body). Every path also gets a catch-all route, added last so it only sees
+    the methods nobody else takes: a wrong method answers 405 in the
+    provider's own error shape, with an `Allow` header. A provider that owns a
+    whole `namespace` (a path prefix such as `/v1/engagement`) answers unknown
+    paths under it with a 404 in its own shape too, after every path it serves.
     """
     methods: dict[str, list[Endpoint]] = {}
     for endpoint in endpoints:
-        app.router.add_route(endpoint.method, endpoint.path, _bind(endpoint, render_error, respond, strict))
+        handler = _bind(endpoint, render_error, respond, strict)
+        app.router.add_route(endpoint.method, endpoint.path, handler)
+        if endpoint.method == "GET":
+            app.router.add_route("HEAD", endpoint.path, handler)
         methods.setdefault(endpoint.path, []).append(endpoint)
     for path, served in methods.items():
         app.router.add_route("*", path, _bind(_wrong_method(path, served), render_error, respond, strict))
@@ -137,7 +141,8 @@ def _unsafe_header(value: str) -> bool:
 
 
 def _wrong_method(path: str, served: list[Endpoint]) -> Endpoint:
-    allowed = ", ".join(sorted({endpoint.method for endpoint in served}))
+    served_methods = {endpoint.method for endpoint in served}
+    allowed = ", ".join(sorted(served_methods | ({"HEAD"} if "GET" in served_methods else set())))
 
     async def method_not_allowed(request: web.Request) -> Reply:
         raise ApiError(405, "method_not_allowed", f"Method {request.method} not allowed on {request.path}",

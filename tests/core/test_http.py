@@ -70,3 +70,31 @@ async def test_an_answer_the_mock_cannot_send_is_a_500_in_the_providers_shape(ai
     for path in ("/header", "/body"):
         response = await client.get(path)
         assert response.status == 500 and (await response.json())["error"].startswith("The mock server failed")
+
+
+async def test_head_answers_wherever_get_does_with_the_headers_and_no_body(make_client) -> None:
+    client: TestClient = await make_client(providers=available_providers())
+    credentials = {name: runtime.credentials() for name, runtime in client.app[PROVIDERS].items()}
+    requests = {  # one GET per provider, each with that provider's own credentials
+        "outx": ("/api-interactions?watchlist_id=550e8400-e29b-41d4-a716-446655440000",
+                 {"x-api-key": credentials["outx"]["api_key"]}),
+        "appdotnet": ("/stream/0/users/me/interactions", {"Authorization": "Bearer YOUR_ACCESS_TOKEN"}),
+        "outfame": ("/v1/engagement/stats?account_id=acc_7Gx2kLm9Qr", {"Authorization": "Bearer sk_live_your_api_key"}),
+        "admin": ("/__admin/health", {}),
+    }
+    for name, (path, headers) in requests.items():
+        get = await client.get(path, headers=headers)
+        body = await get.read()
+        head = await client.head(path, headers=headers)
+        assert head.status == get.status == 200, name
+        assert await head.read() == b"", name
+        assert head.headers["Content-Type"] == get.headers["Content-Type"], name
+        assert int(head.headers["Content-Length"]) == len(body), name
+
+
+async def test_head_on_a_post_only_path_is_405_and_allow_lists_head_beside_get(make_client) -> None:
+    client: TestClient = await make_client()
+    response = await client.head("/linkedin-agent/like-post")
+    assert response.status == 405 and response.headers["Allow"] == "POST"
+    response = await client.delete("/api-interactions")
+    assert response.headers["Allow"] == "GET, HEAD"
