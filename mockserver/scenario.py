@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from mockserver.core.validation import SchemaStore
+from mockserver.scenario_checks import cross_checks
 
 
 class ScenarioError(Exception):
@@ -36,6 +37,11 @@ class Scenario:
         canonical = json.dumps(self.document, sort_keys=True, separators=(",", ":"))
         return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        """The browser origins the scenario allows (empty: CORS off unless the server was told otherwise)."""
+        return tuple(self.document.get("cors", {}).get("origins", ()))
+
 
 def load_scenario(path: Path, schemas: SchemaStore) -> Scenario:
     try:
@@ -53,39 +59,17 @@ def load_scenario(path: Path, schemas: SchemaStore) -> Scenario:
     return parse_scenario(document, str(path), schemas)
 
 
-def parse_scenario(document: Any, source: str, schemas: SchemaStore) -> Scenario:
+def scenario_problems(document: Any, schemas: SchemaStore) -> list[str]:
+    """Everything wrong with a scenario document, each with its JSON path; empty when it can be served."""
     problems = [str(v) for v in schemas.violations("scenario", document)]
-    if not problems:
-        problems = _cross_checks(document)
+    return problems or cross_checks(document)
+
+
+def parse_scenario(document: Any, source: str, schemas: SchemaStore) -> Scenario:
+    problems = scenario_problems(document, schemas)
     if problems:
         shown = "\n".join(f"  - {problem}" for problem in problems[:15])
         more = f"\n  ... and {len(problems) - 15} more" if len(problems) > 15 else ""
         raise ScenarioError(f"scenario {source} is invalid:\n{shown}{more}")
     return Scenario(source=source, document=document)
 
-
-def _cross_checks(document: dict[str, Any]) -> list[str]:
-    """Rules a JSON Schema cannot say: ids and keys unique across the whole file."""
-    problems: list[str] = []
-    seen: dict[str, str] = {}
-
-    def claim(kind: str, value: str, where: str, secret: bool = False) -> None:
-        key = f"{kind}:{value}"
-        shown = "" if secret else f" {value!r}"  # never echo a credential
-        if key in seen:
-            problems.append(f"at {where}: {kind}{shown} is already used at {seen[key]}")
-        else:
-            seen[key] = where
-
-    timing = document["outx"].get("agent_task_seconds")
-    if timing and timing["min"] > timing["max"]:
-        problems.append("at $.outx.agent_task_seconds: min must not exceed max")
-    for t, team in enumerate(document["outx"]["teams"]):
-        claim("team id", team["id"], f"$.outx.teams[{t}].id")
-        for m, member in enumerate(team.get("members", [])):
-            claim("member id", member["id"], f"$.outx.teams[{t}].members[{m}].id")
-        for k, key in enumerate(team["api_keys"]):
-            claim("OutX API key", key, f"$.outx.teams[{t}].api_keys[{k}]", secret=True)
-        for w, watchlist in enumerate(team["watchlists"]):
-            claim("watchlist id", watchlist["id"], f"$.outx.teams[{t}].watchlists[{w}].id")
-    return problems

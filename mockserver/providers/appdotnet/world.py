@@ -18,9 +18,7 @@ class AdnWorld:
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
                  derived: DerivedParts | None = None) -> None:
         users = section["users"]
-        ids = [user["id"] for user in users]
-        if len(set(ids)) != len(ids):
-            raise ValueError("appdotnet: two scenario users share an id")
+        ids = [user["id"] for user in users]  # unique: the scenario's cross-checks saw to it
         if any(int(user_id) >= GENERATED_USER_BASE for user_id in ids):
             raise ValueError(f"appdotnet: scenario user ids must be below {GENERATED_USER_BASE}")
         self.window_ms = section.get("coalesce_window_minutes", DEFAULT_WINDOW_MINUTES) * 60_000

@@ -17,8 +17,7 @@ from mockserver.providers.nyne.envelope import instant
 from mockserver.providers.nyne.ledger import ChargingRule
 from mockserver.providers.nyne.parsing import FOLLOWERS, FOLLOWERS_AND_FOLLOWING, FOLLOWING, REPLIES, InteractionRequest
 from mockserver.providers.nyne.people import PeopleProfiles
-from mockserver.providers.nyne.urls import INSTAGRAM, TWITTER, USERNAME, profile_url
-from mockserver.scenario import ScenarioError
+from mockserver.providers.nyne.urls import INSTAGRAM, TWITTER, profile_url
 
 _S_START, _S_STRIDE, _S_SIZE, _S_TIME, _S_TEXT, _S_JITTER, _S_AUTHOR = range(7)
 # Strides coprime with any pool size made of 2s and 5s (the default pool has 2000 people).
@@ -81,10 +80,6 @@ class NyneWorld:
                        for t in section.get("tweets", ())}
         self.people = PeopleProfiles(seed, pools)
         self.replies = reply_texts(pools)
-        _check_unique(self.credentials)
-        for platform, username in self.accounts:
-            if not USERNAME[platform].fullmatch(username):
-                raise ScenarioError(f"nyne.profiles: {username!r} is not a valid {platform} handle")
 
     # -- what a request will find ---------------------------------------------
 
@@ -217,10 +212,3 @@ class NyneWorld:
             })
         return entries
 
-
-def _check_unique(credentials: tuple[Credential, ...]) -> None:
-    ids = [c.id for c in credentials]
-    if len(set(ids)) != len(ids):
-        raise ScenarioError("nyne.credentials: two credentials share an id")
-    if len({c.api_key for c in credentials}) != len(credentials):
-        raise ScenarioError("nyne.credentials: two credentials share an api_key")  # never echo the key itself

@@ -7,11 +7,13 @@ from mockserver.providers.outx import admin, errors, routes
 from mockserver.providers.outx.content import build_content
 from mockserver.providers.outx.handlers import OutxApi
 from mockserver.providers.outx.world import OutxWorld
+from mockserver.scenario import ScenarioError
 
 
 def _world(context: ProviderContext) -> OutxWorld:
     section = context.scenario.section("outx")
-    assert section is not None  # the scenario schema requires it
+    if section is None:
+        raise ScenarioError(f"scenario {context.scenario.name!r} has no 'outx' section; the OutX provider needs one")
     return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools),
                      context.max_jobs, context.derived)
 

@@ -14,7 +14,6 @@ from mockserver.providers.outfame.audience import AUDIENCE_SIZE, audience_for
 from mockserver.providers.outfame.cursor import CursorCodec, CursorError, Position
 from mockserver.providers.outfame.engine import COMPLETED, DAY_CAP, plan_day, target_of
 from mockserver.providers.outfame.world import OutfameWorld
-from mockserver.scenario import ScenarioError
 from tests.providers.outfame.conftest import DOCS_ACCOUNT, DOCS_NOW_MS
 
 TODAY = DOCS_NOW_MS // DAY_MS
@@ -95,22 +94,6 @@ def test_cursor_round_trip_and_refusals() -> None:
     for broken in ("", "cur_", "cur_===", text[:-1], text.replace("cur_", "cux_")):
         with pytest.raises(CursorError):
             codec.decode(broken, DOCS_ACCOUNT)
-
-
-def test_scenario_cross_checks() -> None:
-    spec = section()
-    spec["workspaces"][1]["accounts"].append({"id": DOCS_ACCOUNT})
-    with pytest.raises(ScenarioError, match="used twice"):
-        world(spec=spec)
-    spec = section()
-    spec["workspaces"][1]["api_keys"].append({"key": "sk_live_your_api_key", "scopes": []})
-    with pytest.raises(ScenarioError, match="same API key") as caught:
-        world(spec=spec)
-    assert "sk_live_your_api_key" not in str(caught.value)
-    spec = section()
-    spec["workspaces"][0]["accounts"][0]["active_hours"] = {"start": 20, "end": 8}
-    with pytest.raises(ScenarioError, match="start must be before end"):
-        world(spec=spec)
 
 
 def test_default_targeting_is_derived_when_absent() -> None:
