@@ -13,6 +13,7 @@ from mockserver.core.faults import FaultBook
 from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
+from mockserver.cors import CorsSwitch, install_cors
 from mockserver.paths import data_dir
 from mockserver.persistence import StateSaver, restore_from_file
 from mockserver.providers import ProviderRuntime, available_providers, provider_spec
@@ -20,7 +21,8 @@ from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
 from mockserver.core.world import DerivedCache
 from mockserver.state import (
-    CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD, CurrentWorld,
+    CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD,
+    CurrentWorld,
 )
 from mockserver.traffic import traffic_middleware
 from mockserver.worlds import build_world, make_context, start_anchor_ms
@@ -74,10 +76,9 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     providers: dict[str, ProviderRuntime] = {}
     provider_by_path: dict[str, str] = {}
 
-    app = web.Application(middlewares=[
-        traffic_middleware(journal, faults, clock, _provider_lookup(provider_by_path)),
-        json_for_unrouted,
-    ])
+    provider_of = _provider_lookup(provider_by_path)
+    app = web.Application(middlewares=[traffic_middleware(journal, faults, clock, provider_of), json_for_unrouted])
+    app[PROVIDER_OF] = provider_of
     app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
     app[DERIVED] = DerivedCache()
@@ -85,6 +86,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
         app[STRICT] = strict
     context = make_context(app, settings.seed, scenario, start_anchor_ms(app))
     app[WORLD] = CurrentWorld(context)
+    install_cors(app, CorsSwitch(settings.cors_origins, lambda: app[WORLD].context.scenario))
     for name in settings.providers:
         runtime: ProviderRuntime = build_world(name, context, specs[name].build)  # type: ignore[union-attr,assignment]
         paths = mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict, runtime.namespace)

@@ -14,11 +14,14 @@ from aiohttp import web
 
 from mockserver import __version__
 from mockserver.app import UnknownProvider, create_app
+from mockserver.cli_options import CommandParser, OptionHelpFormatter, add_option
 from mockserver.core.clock import parse_instant_ms
-from mockserver.paths import DataFilesMissing
+from mockserver.cors import parse_origins
+from mockserver.logs import LOG_FORMATS, access_log_options, configure_logging, server_line
+from mockserver.paths import DataFilesMissing, default_scenario_path
 from mockserver.persistence import StateFileError
-from mockserver.scenario import ScenarioError
-from mockserver.settings import ALL_PROVIDERS, Settings, env_defaults
+from mockserver.scenario import ScenarioError, described_providers
+from mockserver.settings import ALL_PROVIDERS, Settings
 from mockserver.state import WORLD
 from mockserver.workers import WorkersError, run_workers
 
@@ -87,38 +90,62 @@ def _instant(text: str) -> int:
         raise argparse.ArgumentTypeError(f"not an ISO 8601 instant: {text!r}") from None
 
 
-def build_parser() -> argparse.ArgumentParser:
-    env = env_defaults()
-    parser = argparse.ArgumentParser(prog="mockserver", description=__doc__)
-    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _log_format(text: str) -> str:
+    if text not in LOG_FORMATS:
+        raise argparse.ArgumentTypeError(f"log format must be {' or '.join(LOG_FORMATS)}, not {text!r}")
+    return text
 
-    serve = commands.add_parser("serve", help="run the mock HTTP server")
-    serve.add_argument("--host", default=env.get("host", "127.0.0.1"), help="interface to listen on")
-    serve.add_argument("--port", type=_port, default=_port(env.get("port", "8080")), help="0 picks a free port")
-    serve.add_argument("--seed", type=_seed, default=_seed(env.get("seed", "1")), help="world seed")
-    serve.add_argument("--scenario", type=Path, default=env.get("scenario"), metavar="FILE",
-                       help="scenario JSON file (default: fixtures/scenarios/default.json)")
-    serve.add_argument("--providers", type=_providers, default=None,
-                       help=f"comma-separated subset of {','.join(ALL_PROVIDERS)} (default: all available)")
-    serve.add_argument("--strict", action="store_true", help="validate every response against its schema")
-    serve.add_argument("--admin-token", default=env.get("admin_token"),
-                       help="require this bearer token on /__admin (then also reachable off loopback)")
-    serve.add_argument("--freeze-at", type=_instant, default=None, metavar="INSTANT",
-                       help="start with the clock frozen at this ISO 8601 instant")
-    serve.add_argument("--journal-size", type=_count, default=_count(env.get("journal_size", "1000")),
-                       help="how many requests the admin journal keeps (oldest fall out)")
-    serve.add_argument("--workers", type=_workers, default=1,
-                       help="server processes sharing the port (read-heavy load; state is per worker)")
+
+def _serve_options(serve: argparse.ArgumentParser) -> None:
+    add_option(serve, "--host", type=str, default="127.0.0.1", env="MOCKSERVER_HOST", help="interface to listen on")
+    add_option(serve, "--port", type=_port, default=8080, env="MOCKSERVER_PORT", help="0 picks a free port")
+    add_option(serve, "--seed", type=_seed, default=1, env="MOCKSERVER_SEED", help="world seed")
+    add_option(serve, "--scenario", type=Path, default=None, metavar="FILE", env="MOCKSERVER_SCENARIO",
+               shown_default="fixtures/scenarios/default.json", help="scenario JSON file (see docs/scenarios.md)")
+    add_option(serve, "--providers", type=_providers, default=None, env="MOCKSERVER_PROVIDERS",
+               shown_default="those the scenario describes",
+               help=f"comma-separated subset of {','.join(ALL_PROVIDERS)}")
+    add_option(serve, "--strict", action="store_true", env="MOCKSERVER_STRICT",
+               help="validate every response against its schema; a violation becomes a 500")
+    add_option(serve, "--admin-token", type=str, default=None, env="MOCKSERVER_ADMIN_TOKEN",
+               shown_default="none, loopback callers only",
+               help="require this bearer token on /__admin (then also reachable off loopback)")
+    add_option(serve, "--freeze-at", type=_instant, default=None, metavar="INSTANT", env="MOCKSERVER_FREEZE_AT",
+               shown_default="none, real time", help="start with the clock frozen at this ISO 8601 instant")
+    add_option(serve, "--journal-size", type=_count, default=1000, env="MOCKSERVER_JOURNAL_SIZE",
+               help="how many requests the admin journal keeps (oldest fall out)")
+    add_option(serve, "--workers", type=_workers, default=1, env="MOCKSERVER_WORKERS",
+               help="server processes sharing the port (read-heavy load; state is per worker)")
     serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
-    serve.add_argument("--max-jobs", type=_count, default=_count(env.get("max_jobs", "10000")),
-                       help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
-    serve.add_argument("--state", type=Path, default=Path(env["state"]) if "state" in env else None, metavar="FILE",
-                       help="keep the mutable state in FILE: restored at start, saved every --state-interval "
-                            "seconds and at shutdown")
-    serve.add_argument("--state-interval", type=_interval, default=2.0, metavar="SECONDS")
-    if "providers" in env:
-        serve.set_defaults(providers=_providers(env["providers"]))
+    add_option(serve, "--max-jobs", type=_count, default=10_000, env="MOCKSERVER_MAX_JOBS",
+               help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
+    add_option(serve, "--state", type=Path, default=None, metavar="FILE", env="MOCKSERVER_STATE",
+               shown_default="none, in memory only",
+               help="keep the mutable state in FILE: restored at start, saved every --state-interval "
+                    "seconds and at shutdown")
+    add_option(serve, "--state-interval", type=_interval, default=2.0, metavar="SECONDS",
+               env="MOCKSERVER_STATE_INTERVAL", help="how often --state saves a changed state")
+    add_option(serve, "--cors", type=parse_origins, default=None, metavar="ORIGINS", env="MOCKSERVER_CORS",
+               shown_default="off, or the scenario's cors.origins",
+               help="let browser apps from these origins call the mock: '*' or comma-separated "
+                    "scheme://host[:port], e.g. http://localhost:3000")
+    add_option(serve, "--access-log", action="store_true", env="MOCKSERVER_ACCESS_LOG",
+               help="print one line per request: time, method, path (secrets masked), status, provider, duration")
+    add_option(serve, "--log-format", type=_log_format, default="text", metavar="text|json",
+               env="MOCKSERVER_LOG_FORMAT", help="how the access log and the server's own lines are written")
+    add_option(serve, "--quiet", action="store_true", env="MOCKSERVER_QUIET",
+               help="print errors only: no start-up line, no access log")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = CommandParser(prog="mockserver", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"mockserver {__version__}")
+    commands = parser.add_commands(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the mock HTTP server",
+                                description="Run the mock HTTP server. Every option can also be set by the "
+                                            "environment variable shown; a flag beats the variable.")
+    _serve_options(serve)
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated)")
     openapi.add_argument("--providers", type=_providers, default=None, help="subset of providers to describe")
@@ -147,10 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 0 even when nothing was checked (every check skipped)")
 
     validate = commands.add_parser("validate", help="check a JSON payload against one of the schemas")
-    validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response")
+    validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response, or scenario")
     validate.add_argument("file", metavar="FILE", help="JSON file to check, or - for standard input")
-    if "freeze_at" in env:
-        serve.set_defaults(freeze_at=_instant(env["freeze_at"]))
+    for command in commands.choices.values():
+        command.formatter_class = OptionHelpFormatter
     return parser
 
 
@@ -160,11 +187,12 @@ def settings_from(args: argparse.Namespace) -> Settings:
     overrides: dict[str, object] = {}
     if args.scenario is not None:
         overrides["scenario_path"] = args.scenario
+    scenario_path = args.scenario if args.scenario is not None else default_scenario_path()
     return Settings(
         host=args.host,
         port=args.port,
         seed=args.seed,
-        providers=args.providers or available_providers(),
+        providers=args.providers or described_providers(scenario_path, available_providers()),
         strict=args.strict,
         admin_token=args.admin_token or None,
         freeze_at_ms=args.freeze_at,
@@ -174,6 +202,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         reuse_port=args.worker_anchor_ms is not None,
         state_path=args.state,
         state_interval_s=args.state_interval,
+        cors_origins=args.cors,
+        access_log=args.access_log,
+        log_format=args.log_format,
+        quiet=args.quiet,
         **overrides,  # type: ignore[arg-type]
     )
 
@@ -183,7 +215,8 @@ async def serve(settings: Settings) -> None:
         app = create_app(settings)
     except (ScenarioError, UnknownProvider, StateFileError) as error:
         raise CliError(str(error)) from None
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    configure_logging(settings.log_format, settings.access_log, settings.quiet)
+    runner = web.AppRunner(app, handle_signals=False, **access_log_options(app, settings.log_format))
     await runner.setup()
     try:
         await web.TCPSite(runner, settings.host, settings.port, reuse_port=settings.reuse_port or None).start()
@@ -191,11 +224,8 @@ async def serve(settings: Settings) -> None:
         await runner.cleanup()
         reason = error.strerror or str(error)
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
-    host, port = runner.addresses[0][:2]
-    shown_host = f"[{host}]" if ":" in host else host
-    print(f"mockserver {__version__} serving {', '.join(settings.providers)} on http://{shown_host}:{port} "
-          f"(seed {settings.seed}, scenario {app[WORLD].context.scenario.name}{', strict' if settings.strict else ''})",
-          flush=True)
+    if not settings.quiet:
+        print(banner(app, settings, runner.addresses[0][:2]), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -204,7 +234,22 @@ async def serve(settings: Settings) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
-    print("mockserver stopped", file=sys.stderr, flush=True)
+    if not settings.quiet:
+        print(server_line(settings.log_format, "mockserver stopped", event="stopped"), file=sys.stderr, flush=True)
+
+
+def banner(app: web.Application, settings: Settings, address: tuple[str, int]) -> str:
+    """The one line printed once the server listens: what it serves, where, from which seed and scenario."""
+    host, port = address
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    scenario = app[WORLD].context.scenario
+    cors = settings.cors_origins or scenario.cors_origins
+    notes = [f"seed {settings.seed}", f"scenario {scenario.name}", *(["strict"] if settings.strict else []),
+             *([f"CORS for {', '.join(cors)}"] if cors else [])]
+    return server_line(settings.log_format,
+                       f"mockserver {__version__} serving {', '.join(settings.providers)} on {url} ({', '.join(notes)})",
+                       event="listening", url=url, providers=list(settings.providers), seed=settings.seed,
+                       scenario=scenario.name, version=__version__)
 
 
 def print_openapi(args: argparse.Namespace) -> None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from mockserver.core.validation import SchemaStore
 from mockserver.scenario_checks import cross_checks
@@ -73,3 +73,17 @@ def parse_scenario(document: Any, source: str, schemas: SchemaStore) -> Scenario
         raise ScenarioError(f"scenario {source} is invalid:\n{shown}{more}")
     return Scenario(source=source, document=document)
 
+
+
+def described_providers(path: Path, available: Sequence[str]) -> tuple[str, ...]:
+    """The available providers a scenario file has a section for (serve's default).
+
+    All of them when the file cannot be read or names none: start-up then
+    reports what is wrong with it.
+    """
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return tuple(available)
+    described = tuple(name for name in available if isinstance(document, dict) and name in document)
+    return described or tuple(available)

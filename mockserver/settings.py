@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,10 +26,8 @@ class Settings:
     max_jobs: int = 10_000  # per provider: agent tasks, lookup jobs; the oldest are forgotten
     state_path: Path | None = None  # keep the mutable state in this file across restarts
     state_interval_s: float = 2.0
+    cors_origins: tuple[str, ...] | None = None  # browser origins allowed; None: the scenario's (off if absent)
+    access_log: bool = False  # one line per request on stdout
+    log_format: str = "text"  # text | json, for the access log and the server's own lines
+    quiet: bool = False  # print errors only: no banner, no access log
 
-
-def env_defaults(environ: dict[str, str] | None = None) -> dict[str, str]:
-    """The MOCKSERVER_* variables, which set defaults for the CLI flags."""
-    env = os.environ if environ is None else environ
-    names = ("HOST", "PORT", "SEED", "SCENARIO", "PROVIDERS", "ADMIN_TOKEN", "FREEZE_AT", "JOURNAL_SIZE", "STATE", "MAX_JOBS")
-    return {name.lower(): env[f"MOCKSERVER_{name}"] for name in names if f"MOCKSERVER_{name}" in env}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from aiohttp import web
 
@@ -38,3 +39,4 @@ WORLD = web.AppKey("world", CurrentWorld)
 DERIVED = web.AppKey("derived", DerivedCache)  # the worlds' parts that depend only on seed and scenario
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultBook)
+PROVIDER_OF = web.AppKey("provider_of", Callable[[web.Request], "str | None"])  # which provider a request is for
