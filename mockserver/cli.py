@@ -20,7 +20,8 @@ from mockserver.cors import parse_origins
 from mockserver.logs import LOG_FORMATS, access_log_options, configure_logging, server_line
 from mockserver.paths import DataFilesMissing, default_scenario_path
 from mockserver.persistence import StateFileError
-from mockserver.scenario import ScenarioError, described_providers
+from mockserver.scenario import ScenarioError, described_providers, scenario_problems
+from mockserver.scenario_init import StarterExists, write_starter
 from mockserver.settings import ALL_PROVIDERS, Settings
 from mockserver.state import WORLD
 from mockserver.workers import WorkersError, run_workers
@@ -173,9 +174,22 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--allow-skips", action="store_true",
                         help="exit 0 even when nothing was checked (every check skipped)")
 
-    validate = commands.add_parser("validate", help="check a JSON payload against one of the schemas")
+    validate = commands.add_parser(
+        "validate", help="check a JSON payload (or a scenario file) against one of the schemas",
+        description="Check a JSON payload against one of the schemas under schemas/. With SCHEMA_NAME "
+                    "'scenario', also check what a schema cannot say (ids and keys unique across the file, ...).")
     validate.add_argument("schema", metavar="SCHEMA_NAME", help="e.g. outx/interactions-response, or scenario")
     validate.add_argument("file", metavar="FILE", help="JSON file to check, or - for standard input")
+
+    scenario = commands.add_parser("scenario", help="write a starter scenario (your own teams, keys and data)")
+    scenario_commands = scenario.add_commands(dest="scenario_command", required=True, metavar="ACTION")
+    init = scenario_commands.add_parser(
+        "init", help="write a small commented starter scenario that validates and serves",
+        description="Write a commented starter scenario: a team with a watchlist, an App.net user, a Nyne key "
+                    "and an Outfame workspace, each with keys of its own. The guide is docs/scenarios.md.")
+    init.add_argument("file", nargs="?", default="scenario.json", metavar="FILE",
+                      help="where to write it, or - for standard output (default: scenario.json)")
+    init.add_argument("--force", action="store_true", help="replace FILE if it exists")
     for command in commands.choices.values():
         command.formatter_class = OptionHelpFormatter
     return parser
@@ -224,7 +238,7 @@ async def serve(settings: Settings) -> None:
         await runner.cleanup()
         reason = error.strerror or str(error)
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
-    if not settings.quiet:
+    if not settings.quiet or settings.reuse_port:  # a worker always tells its parent (which stays quiet) it listens
         print(banner(app, settings, runner.addresses[0][:2]), flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -282,14 +296,26 @@ def validate_file(args: argparse.Namespace) -> int:
         payload = json.loads(text)
     except json.JSONDecodeError as error:
         raise CliError(f"{args.file} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    violations = schemas.violations(args.schema, payload)
-    if not violations:
+    problems = scenario_problems(payload, schemas) if args.schema == "scenario" else \
+        [str(violation) for violation in schemas.violations(args.schema, payload)]
+    if not problems:
         print(f"{args.file}: valid against {args.schema}")
         return 0
-    print(f"{args.file}: {len(violations)} problem(s) against {args.schema}")
-    for violation in violations:
-        print(f"  {violation}")
+    print(f"{args.file}: {len(problems)} problem(s) against {args.schema}")
+    for problem in problems:
+        print(f"  {problem}")
     return 1
+
+
+def init_scenario(args: argparse.Namespace) -> None:
+    try:
+        written = write_starter(args.file, args.force)
+    except (StarterExists, OSError) as error:
+        raise CliError(str(error) if isinstance(error, StarterExists) else
+                       f"cannot write {args.file}: {error.strerror or error}") from None
+    if written != "standard output":
+        print(f"wrote {written}; check it with: mockserver validate scenario {written}\n"
+              f"serve it with: mockserver serve --scenario {written}   (guide: docs/scenarios.md)")
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -339,6 +365,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_openapi(args)
         elif args.command == "validate":
             return validate_file(args)
+        elif args.command == "scenario":
+            init_scenario(args)
         elif args.command == "verify":
             return run_verify(args)
     except (CliError, DataFilesMissing) as error:

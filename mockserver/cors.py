@@ -25,9 +25,10 @@ from mockserver.scenario import Scenario
 
 ANY_ORIGIN = "*"
 PREFLIGHT_MAX_AGE_S = 600  # browsers cache a preflight this long (Chromium caps it at 7200)
-# Response headers a browser shows a script without being told (the CORS-safelisted ones).
-_SAFELISTED = frozenset({"cache-control", "content-language", "content-length", "content-type", "expires",
-                         "last-modified", "pragma"})
+# Response headers not worth exposing: the CORS-safelisted ones (a browser shows them to scripts
+# anyway) and transport plumbing.
+_NOT_EXPOSED = frozenset({"cache-control", "content-language", "content-length", "content-type", "expires",
+                          "last-modified", "pragma", "vary", "date", "server"})
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 
@@ -84,13 +85,23 @@ class CorsSwitch:
 
 
 def _served_methods(request: web.Request) -> set[str]:
-    """The methods the matched path answers; empty when no route has the path."""
+    """The methods the matched path answers; empty when no route has the path.
+
+    A provider path's catch-all route (the one that answers 405) lives in a
+    resource of its own, so the methods are gathered from every resource of
+    the owning router with the same path (a scan, but preflights are rare:
+    browsers cache them).
+    """
     match_info = request.match_info
     error = match_info.http_exception
     if error is not None:
         return set(error.allowed_methods) if isinstance(error, web.HTTPMethodNotAllowed) else set()
     resource = match_info.route.resource
-    return {route.method for route in resource if route.method != "*"} if resource is not None else set()
+    if resource is None:
+        return set()
+    router = match_info.apps[-1].router
+    return {route.method for same in router.resources() if same.canonical == resource.canonical
+            for route in same if route.method != "*"}
 
 
 def _add_vary(headers: Any, *names: str) -> None:
@@ -149,8 +160,8 @@ def cors_headers(switch: CorsSwitch) -> Callable[[web.Request, web.StreamRespons
         else:
             headers["Access-Control-Allow-Origin"] = origin
             headers["Access-Control-Allow-Credentials"] = "true"
-        exposed = dict.fromkeys(name for name in headers if name.lower() not in _SAFELISTED
-                                and name.lower() != "vary" and not name.lower().startswith("access-control-"))
+        exposed = dict.fromkeys(name for name in headers if name.lower() not in _NOT_EXPOSED
+                                and not name.lower().startswith("access-control-"))
         if exposed:  # rate-limit headers, Retry-After, Allow, X-OAuth-Scopes, ...: readable by the app
             headers["Access-Control-Expose-Headers"] = ", ".join(exposed)
 

@@ -10,14 +10,17 @@ only, so `--workers` is for read-heavy load; drive tests with one worker.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
-from typing import Sequence
+import threading
+from typing import IO, Sequence
 
 from mockserver.core.clock import Clock, iso_from_ms
+from mockserver.logs import server_line
 from mockserver.settings import Settings
 
 
@@ -40,7 +43,25 @@ def worker_command(settings: Settings, port: int, anchor_ms: int) -> list[str]:
         command.append("--strict")
     if settings.freeze_at_ms is not None:
         command += ["--freeze-at", iso_from_ms(settings.freeze_at_ms)]
+    if settings.cors_origins:
+        command += ["--cors", ",".join(settings.cors_origins)]
+    command += ["--log-format", settings.log_format] + (["--access-log"] if settings.access_log else []) + \
+        (["--quiet"] if settings.quiet else [])
     return command
+
+
+def _forward(stream: IO[str], target: IO[str]) -> None:
+    """Copy a worker's output (access log, errors) line by line, so its pipe never fills and blocks it."""
+    for line in stream:
+        target.write(line)
+        target.flush()
+
+
+def _joined_banner(banner: str, count: int, log_format: str) -> str:
+    if log_format == "json":
+        line = json.loads(banner)
+        return json.dumps({**line, "message": f"{line['message']} with {count} workers", "workers": count})
+    return f"{banner.strip()} with {count} workers"
 
 
 def run_workers(settings: Settings, count: int) -> int:
@@ -65,7 +86,12 @@ def run_workers(settings: Settings, count: int) -> int:
     except BaseException:
         _stop(children)
         raise
-    print(f"{banner.strip()} with {count} workers", flush=True)
+    if not settings.quiet:
+        print(_joined_banner(banner, count, settings.log_format), flush=True)
+    pumps = [threading.Thread(target=_forward, args=(pipe, target), daemon=True)
+             for child in children for pipe, target in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))]
+    for pump in pumps:
+        pump.start()
     stop = {"signal": None}
 
     def forward(signum: int, _frame: object) -> None:
@@ -77,7 +103,10 @@ def run_workers(settings: Settings, count: int) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, forward)
     codes = [child.wait() for child in children]
-    print("mockserver stopped", file=sys.stderr, flush=True)
+    for pump in pumps:
+        pump.join(timeout=5)
+    if not settings.quiet:
+        print(server_line(settings.log_format, "mockserver stopped", event="stopped"), file=sys.stderr, flush=True)
     return 0 if stop["signal"] is not None or not any(codes) else 1
 
 

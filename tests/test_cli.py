@@ -75,7 +75,7 @@ def test_busy_port_is_one_clear_error() -> None:
     (["--providers", "outx,twitter"], "unknown provider(s) twitter"),
     (["--seed", "abc"], "seed must be an integer"),
     (["--freeze-at", "yesterday"], "not an ISO 8601 instant"),
-    (["--bogus"], "unrecognized arguments: --bogus"),
+    (["--bogus"], "usage: mockserver serve"),  # the subcommand's usage, not the top-level one
 ])
 def test_bad_flags_are_clear_errors(args: list[str], message: str) -> None:
     process = start(*args)
@@ -133,3 +133,39 @@ def test_version_and_help() -> None:
     assert done.returncode == 0 and done.stdout.startswith("mockserver ")
     done = subprocess.run([sys.executable, "-m", "mockserver", "serve", "--help"], capture_output=True, text=True)
     assert "--scenario FILE" in done.stdout and "--providers" in done.stdout
+    assert "(default: 8080; env: MOCKSERVER_PORT)" in " ".join(done.stdout.split())
+
+
+def _get(port: int, path: str, **headers: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        response.read()
+        return response.status
+
+
+@pytest.mark.parametrize("flags", [["--quiet", "--access-log"], ["--log-format", "json", "--access-log"]])
+def test_quiet_prints_nothing_and_json_prints_one_object_a_line(flags: list[str]) -> None:
+    port = free_port()
+    process = start("--port", str(port), *flags)
+    try:
+        if "--quiet" in flags:
+            for _ in range(100):  # no start-up line to wait for: poll
+                try:
+                    _get(port, "/__admin/health")
+                    break
+                except OSError:
+                    time.sleep(0.1)
+        else:
+            banner = json.loads(wait_for_banner(process))
+            assert banner["event"] == "listening" and banner["url"] == f"http://127.0.0.1:{port}"
+        assert _get(port, "/stream/0/users/me/interactions?access_token=YOUR_ACCESS_TOKEN&count=1") == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=15)
+    assert process.returncode == 0 and "YOUR_ACCESS_TOKEN" not in out + err
+    if "--quiet" in flags:
+        assert out == "" and err == ""
+    else:
+        line = json.loads(out.splitlines()[-1])
+        assert line["provider"] == "appdotnet" and line["status"] == 200 and line["path"].startswith("/stream/0/")
+        assert json.loads(err)["event"] == "stopped"

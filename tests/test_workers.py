@@ -11,7 +11,7 @@ from tests.test_cli import DOCS_URL, free_port, start, wait_for_banner
 def test_two_workers_share_a_port_and_agree(tmp_path) -> None:
     port = free_port()
     process = start("--workers", "2", "--port", str(port), "--freeze-at", "2024-01-16T10:40:00Z",
-                    "--providers", "outx")
+                    "--providers", "outx", "--access-log")
     try:
         banner = wait_for_banner(process)
         assert f"http://127.0.0.1:{port}" in banner and banner.strip().endswith("with 2 workers")
@@ -26,6 +26,8 @@ def test_two_workers_share_a_port_and_agree(tmp_path) -> None:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0 and "Traceback" not in err
+    # Each worker's access log reaches the parent's output (and never fills a pipe that blocks the worker).
+    assert out.count(" GET /api-interactions?") == 20
 
 
 def test_workers_refuse_a_shared_state_file(tmp_path) -> None:
