@@ -110,3 +110,22 @@ def test_validate_reads_stdin_and_reports_unusable_input(tmp_path: Path) -> None
     assert done.returncode == 2 and "is not JSON" in done.stderr
     done = run("validate", "outx/error", str(tmp_path / "missing.json"))
     assert done.returncode == 2 and "cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+async def test_the_scenario_schema_is_published_in_the_components(client: TestClient) -> None:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    from mockserver.paths import default_scenario_path
+    from mockserver.scenario_init import starter_text
+
+    document = await (await client.get("/__admin/openapi.json")).json()
+    registry = Registry().with_resource("urn:openapi", Resource.from_contents(document, DRAFT202012))
+    scenario = Draft202012Validator({"$ref": "urn:openapi#/components/schemas/scenario"}, registry=registry)
+    for text in (default_scenario_path().read_text(), starter_text()):
+        assert list(scenario.iter_errors(json.loads(text))) == []
+    broken = json.loads(starter_text())
+    broken["outx"]["teams"][0]["watchlists"][0]["interactions"] = -1
+    assert [list(error.absolute_path) for error in scenario.iter_errors(broken)] == [
+        ["outx", "teams", 0, "watchlists", 0, "interactions"]]
