@@ -20,6 +20,7 @@ from yarl import URL
 
 from mockserver.core.journal import REDACTED, is_sensitive
 from mockserver.state import PROVIDER_OF
+from mockserver.traffic import ADMIN_PREFIX
 
 LOG_FORMATS = ("text", "json")
 ACCESS_LOGGER = "mockserver.access"
@@ -109,7 +110,7 @@ def access_log_options(app: web.Application, log_format: str) -> dict[str, Any]:
     provider_of = app[PROVIDER_OF]
 
     def provider(request: web.Request) -> str | None:
-        return "admin" if request.path.startswith("/__admin") else provider_of(request)
+        return "admin" if request.path.startswith(ADMIN_PREFIX) else provider_of(request)
 
     return {"access_log": logging.getLogger(ACCESS_LOGGER),
             "access_log_class": access_logger_class(log_format, provider, _masked_target)}
