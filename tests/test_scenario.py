@@ -1,3 +1,5 @@
+"""Scenario files: loading, the schema, and the rules beyond it (each problem at its JSON path, no key echoed)."""
+
 from __future__ import annotations
 
 import copy
@@ -8,7 +10,7 @@ import pytest
 
 from mockserver.core.validation import SchemaStore
 from mockserver.paths import data_dir, default_scenario_path
-from mockserver.scenario import ScenarioError, load_scenario, parse_scenario
+from mockserver.scenario import ScenarioError, load_scenario, parse_scenario, scenario_problems
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +75,70 @@ def test_unreadable_files_get_one_clear_line(schemas: SchemaStore, tmp_path: Pat
 def test_missing_file(schemas: SchemaStore, tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="cannot read scenario file .*nope.json: No such file"):
         load_scenario(tmp_path / "nope.json", schemas)
+
+
+def test_the_default_scenario_has_no_problems(schemas: SchemaStore, document: dict) -> None:
+    assert scenario_problems(document, schemas) == []
+
+
+def test_duplicates_in_every_provider_are_found_with_their_paths(schemas: SchemaStore, document: dict) -> None:
+    users = document["appdotnet"]["users"]
+    users[1]["id"] = users[0]["id"]
+    users[1]["tokens"].append({"token": "YOUR_ACCESS_TOKEN"})
+    document["appdotnet"]["app_tokens"].append("OTHER_USER_ACCESS_TOKEN")
+    nyne = document["nyne"]
+    nyne["credentials"][1].update(id="nyne-docs-key", api_key="YOUR_API_KEY")
+    nyne["profiles"].append({"platform": "twitter", "username": "JaneDoe"})
+    nyne["tweets"].append(copy.deepcopy(nyne["tweets"][0]))
+    workspaces = document["outfame"]["workspaces"]
+    workspaces[1]["id"] = workspaces[0]["id"]
+    workspaces[1]["accounts"].append({"id": "acc_7Gx2kLm9Qr"})
+    workspaces[1]["api_keys"].append({"key": "sk_live_your_api_key", "scopes": []})
+    problems = scenario_problems(document, schemas)
+    expected = [
+        "at $.appdotnet.users[1].id: App.net user id '1558' is already used at $.appdotnet.users[0].id",
+        "at $.appdotnet.users[1].tokens[1].token: App.net token is already used at $.appdotnet.users[0].tokens[1].token",
+        "at $.appdotnet.app_tokens[1]: App.net token is already used at $.appdotnet.users[1].tokens[0].token",
+        "at $.nyne.credentials[1].id: Nyne credential id 'nyne-docs-key' is already used at $.nyne.credentials[0].id",
+        "at $.nyne.credentials[1].api_key: Nyne API key is already used at $.nyne.credentials[0].api_key",
+        "at $.nyne.profiles[6].username: Nyne twitter handle 'janedoe' is already used at $.nyne.profiles[0].username",
+        "at $.nyne.tweets[3].tweet_id: Nyne tweet id '1234567890123456789' is already used at $.nyne.tweets[0].tweet_id",
+        "at $.outfame.workspaces[1].id: workspace id 'ws_fitgrowth' is already used at $.outfame.workspaces[0].id",
+        "at $.outfame.workspaces[1].api_keys[1].key: Outfame API key is already used at $.outfame.workspaces[0].api_keys[0].key",
+        "at $.outfame.workspaces[1].accounts[1].id: account id 'acc_7Gx2kLm9Qr' is already used at "
+        "$.outfame.workspaces[0].accounts[0].id",
+    ]
+    assert sorted(problems) == sorted(expected)
+    for secret in ("YOUR_ACCESS_TOKEN", "OTHER_USER_ACCESS_TOKEN", "YOUR_API_KEY", "sk_live_your_api_key"):
+        assert all(secret not in problem for problem in problems)
+
+
+def test_ordered_pairs_and_twitter_handles(schemas: SchemaStore, document: dict) -> None:
+    document["outfame"]["workspaces"][0]["accounts"][0]["active_hours"] = {"end": 5}  # start defaults to 6
+    document["outx"]["agent_task_seconds"] = {"min": 30, "max": 10}
+    assert sorted(scenario_problems(document, schemas)) == [
+        "at $.outfame.workspaces[0].accounts[0].active_hours: start must be before end",
+        "at $.outx.agent_task_seconds: min must not exceed max",
+    ]
+    document = json.loads(default_scenario_path().read_text())
+    document["nyne"]["profiles"].append({"platform": "twitter", "username": "much_too_long_for_x"})
+    document["nyne"]["profiles"].append({"platform": "instagram", "username": "much_too_long_for_x"})  # fine there
+    assert scenario_problems(document, schemas) == [
+        "at $.nyne.profiles[6].username: 'much_too_long_for_x' does not match '^[A-Za-z0-9_]{1,15}$'"]
+
+
+def test_a_scenario_needs_one_provider_section_and_any_one_will_do(schemas: SchemaStore, document: dict) -> None:
+    assert scenario_problems({"name": "empty"}, schemas) == [
+        "at $: a scenario describes at least one provider: outx, appdotnet, nyne, outfame"]
+    assert scenario_problems({"name": "nyne only", "nyne": document["nyne"]}, schemas) == []
+
+
+def test_comments_are_allowed_on_entities_but_not_inside_value_maps(schemas: SchemaStore, document: dict) -> None:
+    document["//"] = ["A scenario for the growth team.", "Second line."]
+    document["outx"]["teams"][0]["//"] = "Acme's key is the docs' placeholder"
+    document["outx"]["teams"][0]["watchlists"][0]["//"] = "the docs' watchlist"
+    document["outfame"]["workspaces"][0]["accounts"][0]["//"] = "the documented account"
+    assert scenario_problems(document, schemas) == []
+    document["outfame"]["workspaces"][0]["accounts"][0]["daily_limits"]["//"] = "not here: this maps action types"
+    assert scenario_problems(document, schemas) == [
+        "at $.outfame.workspaces[0].accounts[0].daily_limits: Additional properties are not allowed ('//' was unexpected)"]
