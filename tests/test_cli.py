@@ -94,15 +94,16 @@ def test_bad_scenario_file_is_a_clear_error(tmp_path: Path) -> None:
     assert "at $.outx.teams: [] should be non-empty" in err and "Traceback" not in err
 
 
-def test_a_scenario_a_provider_refuses_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_refused_scenario_is_a_clear_error(tmp_path: Path) -> None:
     scenario = json.loads(paths.default_scenario_path().read_text())
     scenario["appdotnet"]["users"][1]["id"] = scenario["appdotnet"]["users"][0]["id"]
     path = tmp_path / "dup.json"
     path.write_text(json.dumps(scenario))
     process = start("--port", str(free_port()), "--scenario", str(path))
     out, err = process.communicate(timeout=30)
-    assert process.returncode == 2 and err.count("\n") == 1 and "Traceback" not in err
-    assert err.startswith(f"mockserver: error: scenario {path}: appdotnet: two scenario users share an id")
+    assert process.returncode == 2 and "Traceback" not in err
+    assert err == (f"mockserver: error: scenario {path} is invalid:\n"
+                   "  - at $.appdotnet.users[1].id: App.net user id '1558' is already used at $.appdotnet.users[0].id\n")
 
 
 @pytest.mark.parametrize("argv", [["serve", "--port", "0"], ["openapi"], ["validate", "outx/error", "-"]])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 
@@ -14,7 +15,10 @@ def dry_run(target: str) -> list[str]:
     """The commands `make` would run for `target` on a fresh clone (-B: as if nothing were installed)."""
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    done = subprocess.run(["make", "-n", "-B", target], cwd=ROOT, capture_output=True, text=True, check=True)
+    outer = ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")  # when the suite runs under `make test`
+    env = {name: value for name, value in os.environ.items() if name not in outer}
+    done = subprocess.run(["make", "--no-print-directory", "-n", "-B", target], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
     return done.stdout.splitlines()
 
 

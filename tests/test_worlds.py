@@ -103,21 +103,21 @@ def duplicate_adn_users() -> dict[str, Any]:
     return scenario
 
 
-async def test_a_scenario_a_provider_refuses_changes_nothing(make_client: ClientFactory) -> None:
+async def test_a_refused_scenario_changes_nothing(make_client: ClientFactory) -> None:
     client = await make_client(providers=available_providers())
     await client.patch("/__admin/flags", json={"outx": {DOCS_FLAG: True}})
     before = await (await client.get("/__admin/state")).json()
     response = await client.post("/__admin/reset", json={"seed": 5, "scenario": duplicate_adn_users()})
     body = await response.json()
     assert response.status == 400 and body["error"] == "invalid_scenario"
-    assert "appdotnet: two scenario users share an id" in body["message"]
+    assert "at $.appdotnet.users[1].id: App.net user id '1558' is already used" in body["message"]
     assert await (await client.get("/__admin/state")).json() == before
 
 
-def test_a_scenario_a_provider_refuses_fails_the_start_cleanly(tmp_path) -> None:
+def test_a_refused_scenario_fails_the_start_cleanly(tmp_path) -> None:
     path = tmp_path / "dup.json"
     path.write_text(json.dumps(duplicate_adn_users()))
-    with pytest.raises(ScenarioError, match="appdotnet: two scenario users share an id"):
+    with pytest.raises(ScenarioError, match=r"at \$\.appdotnet\.users\[1\]\.id: App\.net user id '1558' is already used"):
         create_app(test_settings(providers=available_providers(), scenario_path=path))
 
 
