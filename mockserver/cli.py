@@ -248,7 +248,7 @@ async def serve(settings: Settings) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
-    if not settings.quiet:
+    if not settings.quiet and not settings.reuse_port:  # a worker's parent says it once for all
         print(server_line(settings.log_format, "mockserver stopped", event="stopped"), file=sys.stderr, flush=True)
 
 

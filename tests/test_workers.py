@@ -28,6 +28,7 @@ def test_two_workers_share_a_port_and_agree(tmp_path) -> None:
     assert process.returncode == 0 and "Traceback" not in err
     # Each worker's access log reaches the parent's output (and never fills a pipe that blocks the worker).
     assert out.count(" GET /api-interactions?") == 20
+    assert err.count("mockserver stopped") == 1
 
 
 def test_workers_refuse_a_shared_state_file(tmp_path) -> None:
