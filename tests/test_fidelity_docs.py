@@ -200,6 +200,9 @@ ADN_SECTION = "`GET /stream/0/users/me/interactions`"
 CASES: dict[tuple[str, str, str], Steps] = {
     # -- general ---------------------------------------------------------------------
     ("fidelity.md", "General", "Unknown paths"): [get("/nothing/here", {})],
+    ("fidelity.md", "General", "CORS (browser apps)"): [  # off by default: a preflight is an unserved method
+        Req("OPTIONS", "/api-interactions", headers={"Origin": "http://localhost:3000",
+                                                     "Access-Control-Request-Method": "GET"})],
     ("fidelity.md", "General", "Wrong method on a known path"): [
         Req("DELETE", "/api-interactions"), Req("PUT", ADN_PATH), Req("DELETE", NYNE_PATH),
         Req("GET", "/v1/engagement/pause")],
