@@ -77,7 +77,9 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     provider_by_path: dict[str, str] = {}
 
     provider_of = _provider_lookup(provider_by_path)
-    app = web.Application(middlewares=[traffic_middleware(journal, faults, clock, provider_of), json_for_unrouted])
+    app = web.Application(middlewares=[
+        traffic_middleware(journal, faults, clock, provider_of, lambda: app[WORLD].redactor()), json_for_unrouted,
+    ])
     app[PROVIDER_OF] = provider_of
     app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers

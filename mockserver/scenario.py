@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Sequence
 
+from mockserver.core.redaction import is_sensitive_name
 from mockserver.core.validation import SchemaStore
 from mockserver.scenario_checks import cross_checks
 
@@ -41,6 +42,27 @@ class Scenario:
     def cors_origins(self) -> tuple[str, ...]:
         """The browser origins the scenario allows (empty: CORS off unless the server was told otherwise)."""
         return tuple(self.document.get("cors", {}).get("origins", ()))
+
+    @cached_property
+    def secrets(self) -> frozenset[str]:
+        """The credential values the scenario defines (keys, secrets, tokens), for masking them anywhere.
+
+        A value counts when its member's name is a credential's (`api_key`,
+        `token`, and plurals such as `api_keys` or `app_tokens` holding strings);
+        ids and scopes next to a credential do not.
+        """
+        found: set[str] = set()
+        stack: list[Any] = [self.document]
+        while stack:
+            node = stack.pop()
+            items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+            for name, value in items:
+                if isinstance(name, str) and (is_sensitive_name(name) or is_sensitive_name(name.removesuffix("s"))):
+                    strings = value if isinstance(value, list) else [value]
+                    found.update(item for item in strings if isinstance(item, str))
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        return frozenset(found)
 
 
 def load_scenario(path: Path, schemas: SchemaStore) -> Scenario:

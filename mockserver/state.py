@@ -11,6 +11,7 @@ from mockserver.core.clock import Clock
 from mockserver.core.faults import FaultBook
 from mockserver.core.http import StrictMode
 from mockserver.core.journal import Journal
+from mockserver.core.redaction import Redactor, redactor_for
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.core.world import DerivedCache
@@ -27,6 +28,10 @@ class CurrentWorld:
     """
 
     context: ProviderContext
+
+    def redactor(self) -> Redactor:
+        """Masks credentials by name, and the current scenario's own credential values wherever they appear."""
+        return redactor_for(self.context.scenario.secrets)
 
 
 SETTINGS = web.AppKey("settings", Settings)

@@ -15,14 +15,15 @@ from aiohttp import web
 from mockserver.core.clock import Clock
 from mockserver.core.faults import FaultBook, FaultKind, FaultRule
 from mockserver.core.http import Handler, json_response
-from mockserver.core.journal import MAX_ANSWER_BYTES, MAX_BODY_CHARS, Journal, redact_json, redact_pairs
+from mockserver.core.journal import MAX_ANSWER_BYTES, MAX_BODY_BYTES, Journal
+from mockserver.core.redaction import Redactor
 
 ADMIN_PREFIX = "/__admin"
 MALFORMED_BODY = b'{"data": [{"id": "'
 
 
-async def _journal_body(request: web.Request) -> Any:
-    """The body as the handler saw it (read after the handler, so its own limits apply first)."""
+async def _journal_body(request: web.Request, redactor: Redactor) -> Any:
+    """The body as the handler saw it (read after the handler, so its own limits apply first), masked."""
     if not request.body_exists:
         return None
     try:
@@ -31,12 +32,13 @@ async def _journal_body(request: web.Request) -> Any:
         return None  # too large (the handler already answered 413), or the connection is gone
     if not raw:
         return None
-    if "json" in request.content_type:
+    masked = redactor.body(raw, MAX_BODY_BYTES)
+    if "json" in request.content_type and len(raw) <= MAX_BODY_BYTES:
         try:
-            return redact_json(orjson.loads(raw))
+            return orjson.loads(masked)
         except orjson.JSONDecodeError:
             pass
-    return raw[:MAX_BODY_CHARS].decode("utf-8", "replace")
+    return masked.decode("utf-8", "replace")
 
 
 def _answer_body(response: web.StreamResponse | None) -> tuple[bytes | None, int | None]:
@@ -68,7 +70,7 @@ async def _truncated(request: web.Request, response: web.StreamResponse) -> web.
 
 
 def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
-                       provider_of: Callable[[web.Request], str | None]) -> Any:
+                       provider_of: Callable[[web.Request], str | None], redactor: Callable[[], Redactor]) -> Any:
     @web.middleware
     async def traffic(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path.startswith(ADMIN_PREFIX):
@@ -99,10 +101,11 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
             raise
         finally:
             answer_body, answer_size = _answer_body(response)
+            masking = redactor()
             journal.record(
-                at_ms=clock.now_ms(), provider=provider, method=request.method, path=request.path,
-                query=redact_pairs(request.query.items()), headers=redact_pairs(request.headers.items()),
-                body=await _journal_body(request), status=status, fault=rule.id if rule else None,
+                at_ms=clock.now_ms(), provider=provider, method=request.method, path=masking.text(request.path),
+                query=masking.pairs(request.query.items()), headers=masking.pairs(request.headers.items()),
+                body=await _journal_body(request, masking), status=status, fault=rule.id if rule else None,
                 fault_rule=rule.to_json() if rule else None,
                 answer_headers=response.headers if response is not None else None,
                 answer_body=answer_body, answer_size=answer_size,

@@ -11,7 +11,7 @@ from mockserver.admin.replay import replay_curl
 from mockserver.core.clock import parse_instant_ms
 from mockserver.core.http import json_response
 from mockserver.core.journal import EntryFilter
-from mockserver.state import JOURNAL
+from mockserver.state import JOURNAL, WORLD
 
 _FILTER_FIELDS = {"provider", "method", "path", "status", "since", "until", "query", "body", "body_includes"}
 _COUNT_FIELDS = {"count", "at_least", "at_most"}
@@ -78,7 +78,7 @@ async def detail(request: web.Request) -> web.Response:
     if entry is None:
         raise AdminError(404, "journal_entry_not_found", f"no journal entry {raw} (cleared, or fell out of the ring)")
     origin = f"{request.scheme}://{request.host}"
-    return json_response({**entry.to_json(), "answer": entry.answer_json(), "fault_rule": entry.fault_rule,
+    return json_response({**entry.to_json(), "answer": entry.answer_json(request.config_dict[WORLD].redactor()), "fault_rule": entry.fault_rule,
                           "replay": replay_curl(entry, origin)})
 
 

@@ -9,7 +9,8 @@ from urllib.parse import quote
 
 import orjson
 
-from mockserver.core.journal import REDACTED, JournalEntry
+from mockserver.core.journal import JournalEntry
+from mockserver.core.redaction import REDACTED
 
 # Headers curl sets itself, or that describe the old connection rather than the request.
 _LEFT_TO_CURL = frozenset({

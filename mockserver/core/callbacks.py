@@ -16,7 +16,7 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import aiohttp
 import orjson
@@ -24,6 +24,7 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
 from mockserver.core.clock import Clock
+from mockserver.core.redaction import Redactor
 from mockserver.core.scheduler import Scheduler
 
 log = logging.getLogger("mockserver.callbacks")
@@ -124,11 +125,8 @@ class GuardedResolver(AbstractResolver):
 
 
 def redact_url(url: str) -> str:
-    """The URL with any user:password replaced, so records never show credentials."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+    """The URL with its userinfo and credential query parameters masked, so records never show them."""
+    return Redactor().url(url)
 
 
 @dataclass(slots=True)

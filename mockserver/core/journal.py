@@ -3,7 +3,7 @@
 The journal is a ring: once full, the oldest entries fall out and are
 counted, so a long-running mock never grows without bound (an unbounded
 request log is a classic cause of out-of-memory reports in HTTP mocks).
-Credentials are redacted before an entry is stored. Listeners (the admin
+Credentials are masked (`core.redaction`) before an entry is stored. Listeners (the admin
 event stream) hear of each entry as it is recorded; with none, recording
 costs one truthiness check more.
 """
@@ -13,41 +13,14 @@ from __future__ import annotations
 import fnmatch
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 
 import orjson
 
-REDACTED = "[redacted]"
-SENSITIVE_NAMES = frozenset({
-    "authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-api-secret",
-    "api_key", "api_secret", "apikey", "access_token", "refresh_token", "client_secret", "password",
-    "secret", "token", "key",
-})
-MAX_BODY_CHARS = 64 * 1024
+from mockserver.core.redaction import Redactor
+
+MAX_BODY_BYTES = 64 * 1024  # of each body, kept with its secrets masked
 MAX_ANSWER_BYTES = 16 * 1024  # of each answer's body, kept for the request's detail view
-
-
-def is_sensitive(name: str) -> bool:
-    lowered = name.lower()
-    return lowered in SENSITIVE_NAMES or lowered.replace("-", "_") in SENSITIVE_NAMES
-
-
-def redact_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Multi-valued mapping (headers, query) with credentials blanked out."""
-    redacted: dict[str, list[str]] = {}
-    for name, value in pairs:
-        # str(): header names arrive as case-insensitive `istr`, a str subclass
-        # that JSON encoders refuse as an object key.
-        redacted.setdefault(str(name), []).append(REDACTED if is_sensitive(name) else value)
-    return redacted
-
-
-def redact_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: REDACTED if is_sensitive(k) else redact_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_json(item) for item in value]
-    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +47,21 @@ class JournalEntry:
                 "path": self.path, "query": self.query, "headers": self.headers, "body": self.body,
                 "status": self.status, "fault": self.fault}
 
-    def answer_json(self) -> dict[str, Any]:
+    def answer_json(self, redactor: Redactor | None = None) -> dict[str, Any]:
         """What the mock answered: status, masked headers, and the body (parsed when it is whole JSON)."""
-        headers = redact_pairs(self.answer_headers.items()) if self.answer_headers is not None else {}
+        redactor = redactor or Redactor()
+        headers = redactor.pairs(self.answer_headers.items()) if self.answer_headers is not None else {}
         body: Any = None
         if self.answer_body is not None:
             whole = self.answer_size == len(self.answer_body)
             content_type = ",".join(headers.get("Content-Type", []))
             if whole and "json" in content_type:
                 try:
-                    body = redact_json(orjson.loads(self.answer_body))
+                    body = redactor.json(orjson.loads(self.answer_body))
                 except orjson.JSONDecodeError:
                     body = None
             if body is None:
-                body = self.answer_body.decode("utf-8", "replace")
+                body = redactor.text(self.answer_body.decode("utf-8", "replace"))
         truncated = self.answer_size is not None and self.answer_body is not None \
             and self.answer_size > len(self.answer_body)
         return {"status": self.status, "headers": headers, "body": body, "size": self.answer_size,

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
-from mockserver.core.journal import REDACTED
+from mockserver.core.redaction import REDACTED
 from tests.conftest import DOCS_WATCHLIST, FROZEN_AT_MS, OUTX_KEY
 
 

@@ -45,7 +45,7 @@ def test_other_hosts_and_schemes_are_refused(url: str, reason: str) -> None:
 
 
 def test_credentials_in_urls_are_masked() -> None:
-    assert redact_url("https://user:pw@hooks.example.com/x") == "https://***@hooks.example.com/x"
+    assert redact_url("https://user:pw@hooks.example.com/x") == "https://[redacted]@hooks.example.com/x"
     assert redact_url("https://hooks.example.com/x") == "https://hooks.example.com/x"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import orjson
 from multidict import CIMultiDict
 
-from mockserver.core.journal import MAX_ANSWER_BYTES, REDACTED, Journal, JournalEntry
+from mockserver.core.journal import MAX_ANSWER_BYTES, Journal, JournalEntry
+from mockserver.core.redaction import REDACTED
 
 
 def record(journal: Journal, path: str = "/x", **extra: object) -> JournalEntry:
