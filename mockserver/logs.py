@@ -16,10 +16,8 @@ from typing import Any, Callable
 
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
-from yarl import URL
 
-from mockserver.core.journal import REDACTED, is_sensitive
-from mockserver.state import PROVIDER_OF
+from mockserver.state import PROVIDER_OF, WORLD
 from mockserver.traffic import ADMIN_PREFIX
 
 LOG_FORMATS = ("text", "json")
@@ -97,14 +95,6 @@ def access_logger_class(log_format: str, provider_of: ProviderOf, mask: Mask) ->
     return AccessLog
 
 
-def _masked_target(target: str) -> str:
-    """A request target with the values of credential-named query parameters masked."""
-    url = URL(target, encoded=True)
-    if not url.query_string or not any(is_sensitive(name) for name in url.query):
-        return target
-    return str(url.with_query([(name, REDACTED if is_sensitive(name) else value) for name, value in url.query.items()]))
-
-
 def access_log_options(app: web.Application, log_format: str) -> dict[str, Any]:
     """AppRunner keyword arguments that make aiohttp write our access lines (silenced unless asked for)."""
     provider_of = app[PROVIDER_OF]
@@ -113,4 +103,4 @@ def access_log_options(app: web.Application, log_format: str) -> dict[str, Any]:
         return "admin" if request.path.startswith(ADMIN_PREFIX) else provider_of(request)
 
     return {"access_log": logging.getLogger(ACCESS_LOGGER),
-            "access_log_class": access_logger_class(log_format, provider, _masked_target)}
+            "access_log_class": access_logger_class(log_format, provider, lambda target: app[WORLD].redactor().url(target))}
