@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from contextlib import contextmanager
+from typing import Any, Iterator
 
 import pytest
+
+# Chromium as the machine notes start it: headless, and quiet on a closed network.
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000")
 
 
 def require_programs(*names: str, why: str) -> dict[str, str]:
@@ -18,3 +25,23 @@ def require_programs(*names: str, why: str) -> dict[str, str]:
             pytest.fail(f"{message}: missing under CI=true", pytrace=False)
         pytest.skip(message)
     return {name: path for name, path in found.items() if path is not None}
+
+
+@contextmanager
+def headless_chromium(programs: dict[str, str], capabilities: dict[str, Any] | None = None) -> Iterator[Any]:
+    """A Selenium driver for Debian's chromium and chromium-driver, with a throwaway profile."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = programs["chromium"]
+    with tempfile.TemporaryDirectory(prefix="mockserver-chromium-") as profile:
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+            options.add_argument(flag)
+        for name, value in (capabilities or {}).items():
+            options.set_capability(name, value)
+        driver = webdriver.Chrome(service=Service(programs["chromedriver"]), options=options)
+        try:
+            yield driver
+        finally:
+            driver.quit()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -16,8 +15,6 @@ from typing import Any, Callable, Iterator
 
 import pytest
 from aiohttp import web
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -27,10 +24,8 @@ from mockserver.state import STRICT
 from mockserver.testing.threaded import ThreadedMockServer
 from tests.admin.remote import seen_from
 from tests.conftest import DOCS_WATCHLIST, OUTX_KEY, test_settings
-from tests.system import require_programs
+from tests.system import headless_chromium, require_programs
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000")
 TOKEN = "dashboard-t0ken"
 VIEWS = ("traffic", "clock", "work", "usage", "steering")
 NAV = {"traffic": "Traffic", "clock": "Clock", "work": "Async work", "usage": "Usage", "steering": "Steering"}
@@ -50,18 +45,8 @@ def programs() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def browser(programs: dict[str, str]) -> Iterator[WebDriver]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = programs["chromium"]
-    profile = tempfile.TemporaryDirectory(prefix="dashboard-chromium-")
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile.name}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(programs["chromedriver"]), options=options)
-    try:
+    with headless_chromium(programs, {"goog:loggingPrefs": {"browser": "ALL"}}) as driver:
         yield driver
-    finally:
-        driver.quit()
-        profile.cleanup()
 
 
 def _serve(server: ThreadedMockServer) -> Iterator[ThreadedMockServer]:
