@@ -97,10 +97,14 @@ def access_logger_class(log_format: str, provider_of: ProviderOf, mask: Mask) ->
 
 def access_log_options(app: web.Application, log_format: str) -> dict[str, Any]:
     """AppRunner keyword arguments that make aiohttp write our access lines (silenced unless asked for)."""
-    provider_of = app[PROVIDER_OF]
+    provider_of, world = app[PROVIDER_OF], app[WORLD]
 
     def provider(request: web.Request) -> str | None:
         return "admin" if request.path.startswith(ADMIN_PREFIX) else provider_of(request)
 
+    def mask(target: str) -> str:
+        """Credentials by name (`access_token=`, `api_key=`, ...) and the scenario's own keys, wherever they are."""
+        return world.redactor().url(target)
+
     return {"access_log": logging.getLogger(ACCESS_LOGGER),
-            "access_log_class": access_logger_class(log_format, provider, lambda target: app[WORLD].redactor().url(target))}
+            "access_log_class": access_logger_class(log_format, provider, mask)}

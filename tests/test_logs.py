@@ -41,6 +41,7 @@ async def _traffic(aiohttp_client, log_format: str) -> None:
                       headers={"Authorization": "Bearer sk_live_your_api_key"})
     await client.get("/__admin/health")
     await client.get("/nowhere")
+    await client.get("/v1/engagement/stats?account_id=sk_live_your_api_key")  # a key pasted in the wrong place
     await client.close()  # waits for the handlers, so the last line is written before anyone reads
 
 
@@ -52,9 +53,10 @@ async def test_json_lines_name_time_method_masked_path_status_provider_and_durat
     lines = [json.loads(line) for line in out.splitlines()]
     assert [(line["method"], line["status"], line["provider"]) for line in lines] == [
         ("GET", 200, "outx"), ("GET", 200, "appdotnet"), ("GET", 404, "nyne"), ("POST", 200, "outfame"),
-        ("GET", 200, "admin"), ("GET", 404, None)]
+        ("GET", 200, "admin"), ("GET", 404, None), ("GET", 401, "outfame")]
     assert lines[0]["path"] == f"/api-interactions?watchlist_id={DOCS_WATCHLIST}&page=2"
     assert "access_token=" in lines[1]["path"] and "api_secret=" in lines[2]["path"]
+    assert lines[-1]["path"] == "/v1/engagement/stats?account_id=[redacted]"  # the scenario's keys, wherever they are
     for line in lines:
         assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", line["time"])
         assert isinstance(line["duration_ms"], float) and line["duration_ms"] >= 0
@@ -67,9 +69,9 @@ async def test_text_lines_and_quiet(aiohttp_client, capsys: pytest.CaptureFixtur
     await _traffic(aiohttp_client, "text")
     out = capsys.readouterr().out
     lines = out.splitlines()
-    assert len(lines) == 6
+    assert len(lines) == 7
     assert re.fullmatch(r"\S+Z GET /api-interactions\?watchlist_id=\S+&page=2 200 outx \d+\.\dms", lines[0])
-    assert lines[-1].split(" ")[1:5] == ["GET", "/nowhere", "404", "-"]
+    assert lines[-2].split(" ")[1:5] == ["GET", "/nowhere", "404", "-"]
     assert not any(secret in out for secret in SECRETS)
     configure_logging("text", access_log=True, quiet=True)
     await _traffic(aiohttp_client, "text")
