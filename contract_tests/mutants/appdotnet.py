@@ -86,6 +86,18 @@ def _first_action_only(path: str, query: MultiDict[str]) -> MultiDict[str]:
     return query if raw is None else with_param(query, "interaction_actions", raw.split(",")[0])
 
 
+def _without_rate_headers(path: str, headers: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in headers.items() if not k.lower().startswith("x-ratelimit-")}
+
+
+def _plain_429(status: int, body: Any) -> tuple[int, Any]:
+    return (status, {"error": "Too Many Requests"}) if status == 429 else (status, body)
+
+
+def _plain_405(status: int, body: Any) -> tuple[int, Any]:
+    return (status, {"error": "Method POST not allowed"}) if status == 405 else (status, body)
+
+
 MUTANTS = [
     Mutant("ids_as_numbers", "meta.max_id and min_id are strings", "appdotnet.envelope.success", "max_id",
            edit_response=on(STREAM, _integer_ids)),
@@ -113,4 +125,10 @@ MUTANTS = [
            "interaction_actions=repost,follow: missing", edit_request=_first_action_only),
     Mutant("star_objects_as_users", "a star's objects are Posts", "appdotnet.objects.by_action",
            "should be a Post", edit_response=on(STREAM, _star_objects_as_users)),
+    Mutant("no_rate_limit_headers", "every answer carries X-RateLimit-*", "appdotnet.ratelimit.headers",
+           "carries no X-RateLimit-Remaining", edit_headers=_without_rate_headers),
+    Mutant("plain_429", "a 429 comes in the envelope", "appdotnet.ratelimit.exceeded", "not the HTTP status 429",
+           edit_response=on(STREAM, _plain_429)),
+    Mutant("plain_405", "a 405 comes in the envelope", "appdotnet.errors.wrong_method", "not the HTTP status 405",
+           edit_response=on(STREAM, _plain_405)),
 ]

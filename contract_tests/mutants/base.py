@@ -21,6 +21,7 @@ from mockserver.testing import ThreadedMockServer
 
 RequestEdit = Callable[[str, MultiDict[str]], MultiDict[str]]
 ResponseEdit = Callable[[str, MultiDict[str], int, Any], tuple[int, Any]]
+HeadersEdit = Callable[[str, dict[str, str]], dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Mutant:
     says: str  # words the failure message must contain
     edit_request: RequestEdit = lambda path, query: query
     edit_response: ResponseEdit = lambda path, query, status, body: (status, body)
+    edit_headers: HeadersEdit = lambda path, headers: headers  # the upstream's answer headers
 
     @property
     def provider(self) -> str:
@@ -82,5 +84,6 @@ class MutantProxy(ThreadedMockServer):
             return web.Response(body=raw, status=status, headers=passed)
         if not request.path.startswith("/__admin"):
             status, body = self.mutant.edit_response(request.path, query, status, body)
+            passed = self.mutant.edit_headers(request.path, passed)
         return web.json_response(body, status=status, headers=passed,
                                  dumps=lambda value: orjson.dumps(value).decode())

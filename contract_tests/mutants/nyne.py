@@ -106,6 +106,23 @@ def _invalid_as_422(status: int, body: Any) -> tuple[int, Any]:
     return (422 if status == 400 else status), body
 
 
+def _pending_as_queued(status: int, body: Any) -> tuple[int, Any]:
+    """No concurrent-job limit: a job never waits in pending."""
+    data = body.get("data")
+    if isinstance(data, dict) and data.get("status") == "pending":
+        data["status"] = "queued"
+    return status, body
+
+
+def _polls_not_counted(path: str, headers: dict[str, str]) -> dict[str, str]:
+    """Every answer claims the whole window is left, as if polls did not count."""
+    edited = dict(headers)
+    for family in ("X-RateLimit", "RateLimit"):
+        if f"{family}-Limit" in edited:
+            edited[f"{family}-Remaining"] = edited[f"{family}-Limit"]
+    return edited
+
+
 MUTANTS = [
     Mutant("request_id_not_documented", "request ids look like interaction_<16 hex>_<unix>_<4 digits>",
            "nyne.submit.accepted", "is not interaction_<16 hex>_<unix>_<4 digits>",
@@ -132,4 +149,8 @@ MUTANTS = [
            "expected success: false", edit_response=on(PATH, _errors_claim_success)),
     Mutant("invalid_parameters_as_422", "invalid parameters are 400", "nyne.submit.instagram_replies",
            "expected HTTP 400, got 422", edit_response=on(PATH, _invalid_as_422)),
+    Mutant("pending_unreachable", "a job over its key's concurrent-job limit waits in pending", "nyne.jobs.pending",
+           "expected pending while the others run", edit_response=on(PATH, _pending_as_queued)),
+    Mutant("polls_not_counted", "polls count against the rate limit", "nyne.ratelimit.polls_count",
+           "did not go down by one per poll", edit_headers=_polls_not_counted),
 ]

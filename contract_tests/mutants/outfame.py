@@ -97,6 +97,18 @@ def _generic_not_found(status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
+def _next_action_hours_later(status: int, body: Any) -> tuple[int, Any]:
+    """The old behaviour: a resume at night waited for the assumed 06:00 start."""
+    if body.get("next_action_at"):
+        later = datetime.fromisoformat(body["next_action_at"].replace("Z", "+00:00")) + timedelta(hours=5)
+        body["next_action_at"] = later.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return status, body
+
+
+def _generic_unknown_path(status: int, body: Any) -> tuple[int, Any]:
+    return (status, {"error": "No route for GET"}) if status in (404, 405) else (status, body)
+
+
 MUTANTS = [
     Mutant("activity_without_quality_score", "each action carries quality_score", "outfame.activity.schema",
            "quality_score", edit_response=on(ACTIVITY, _drop_quality_score)),
@@ -123,4 +135,10 @@ MUTANTS = [
     Mutant("generic_not_found_code", "an unknown account is 404 account_not_found",
            "outfame.errors.account_not_found", "expected error code 'account_not_found'",
            edit_response=on("/v1/engagement/", _generic_not_found)),
+    Mutant("resume_waits_for_morning", "growth begins again within 1-2 minutes of a resume",
+           "outfame.control.resume_promise", "growth should begin again within 1-2 minutes",
+           edit_response=on(STATS, _next_action_hours_later)),
+    Mutant("generic_unknown_path", "every answer under /v1/engagement has Outfame's error shape",
+           "outfame.errors.unknown_path", "does not match outfame/error",
+           edit_response=on("/v1/engagement/", _generic_unknown_path)),
 ]

@@ -48,6 +48,27 @@ def _never_complete(status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
+def _one_comment_per_post(status: int, body: Any) -> tuple[int, Any]:
+    for item in body.get("data", []):
+        item["post"]["comments_count"] = 1
+    return status, body
+
+
+def _actor_ids_match_authors_only(path: str, query: MultiDict[str], status: int, body: Any) -> tuple[int, Any]:
+    """The old reading: actor_ids selected only the interaction's author, never the post's."""
+    wanted = {part for value in query.getall("actor_ids", []) for part in value.split(",")}
+    if path == "/api-interactions" and wanted and isinstance(body, dict) and "data" in body:
+        body["data"] = [item for item in body["data"] if item["author"]["id"] in wanted]
+    return status, body
+
+
+def _failure_without_error(status: int, body: Any) -> tuple[int, Any]:
+    data = body.get("data")
+    if isinstance(data, dict) and data.get("status") == "failed":
+        data.pop("error", None)
+    return status, body
+
+
 def _always_page_1(path: str, query: MultiDict[str]) -> MultiDict[str]:
     return with_param(query, "page", "1") if path == "/api-interactions" and "page" in query else query
 
@@ -81,4 +102,12 @@ MUTANTS = [
            "expected HTTP 403", edit_response=on("/api-interactions", _forbidden_as_404)),
     Mutant("tasks_never_complete", "agent tasks complete", "outx.tasks.like_flow", "not done after 30 polls",
            edit_response=on("/linkedin-agent/get-task-status", _never_complete)),
+    Mutant("comments_count_below_records", "post counters are never below the recorded interactions",
+           "outx.interactions.post_counters", "recorded comments but comments_count 1",
+           edit_response=on("/api-interactions", _one_comment_per_post)),
+    Mutant("actor_ids_authors_only", "actor_ids also selects interactions on an author's posts",
+           "outx.interactions.filter_post_author", "misses", edit_response=_actor_ids_match_authors_only),
+    Mutant("failed_task_without_error", "a failed task carries its error", "outx.tasks.failure",
+           "does not match outx/task-status-response",
+           edit_response=on("/linkedin-agent/get-task-status", _failure_without_error)),
 ]

@@ -87,7 +87,9 @@ class ContractClient:
         return '"' + pattern.sub(variable, _double_quoted(arg)) + '"'
 
     def request(self, method: str, path: str, *, params: Any = None, headers: Mapping[str, str] | None = None,
-                json_body: Any = None, raw_body: bytes | None = None) -> Response:
+                json_body: Any = None, raw_body: bytes | None = None, accept_429: bool = False) -> Response:
+        """Send one request; a 429 is waited out and retried once, or makes the check inconclusive, unless
+        `accept_429` (a check about the rate limit itself wants to see it)."""
         method = method.upper()
         if method not in SAFE_METHODS and not self.allow_mutations:
             raise UnsafeRequestRefused(f"{method} {path} refused: read-only mode (use --allow-mutations)")
@@ -102,7 +104,7 @@ class ContractClient:
         for attempt in range(2):
             response, exchange = self._send(method, url, all_headers, data, json_body)
             self.record(exchange)
-            if response.status != 429:
+            if response.status != 429 or accept_429:
                 return response
             wait = _retry_after_s(response.headers.get("Retry-After"))
             if attempt == 1 or wait is None or wait > self.max_retry_after_s:

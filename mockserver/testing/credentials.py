@@ -61,6 +61,7 @@ class NyneCredentials(ProviderCredentials):
     api_key: str  # also accepted as ?api_key= with ?api_secret=
     api_secret: str
     credential_id: str
+    limited: dict[str, Any]  # when the scenario has one: a pair with max_concurrent_jobs (its jobs reach pending)
 
 
 class OutfameCredentials(ProviderCredentials):

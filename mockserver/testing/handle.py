@@ -182,5 +182,13 @@ class MockServer:
     def restore(self, snapshot: dict[str, Any]) -> None:
         self._admin.call("PUT", "/state", snapshot)
 
+    def provider_view(self, provider: str, name: str) -> Any:
+        """A provider's own admin view, e.g. provider_view("nyne", "credits")."""
+        return self._admin.call("GET", f"/providers/{provider}/{name}")
+
+    def provider_action(self, provider: str, name: str, body: dict[str, Any] | None = None) -> Any:
+        """A provider's own admin action, e.g. provider_action("outx", "force-task", {"next": True, ...})."""
+        return self._admin.call("POST", f"/providers/{provider}/{name}", body or {})
+
     def strict_violations(self) -> list[str]:
         return list(self._admin.call("GET", "/strict")["violations"])

@@ -228,10 +228,17 @@ class NyneApi:
             raise ValueError(f"not a Nyne state snapshot: {error}") from None
 
     def default_credentials(self) -> dict[str, Any]:
-        """The first credential pair: what a test client sends unless told otherwise."""
-        first = self.world.credentials[0]
-        return {"headers": {"X-API-Key": first.api_key, "X-API-Secret": first.api_secret},
-                "api_key": first.api_key, "api_secret": first.api_secret, "credential_id": first.id}
+        """The first credential pair (what a test client sends unless told otherwise) and, under `limited`, the
+        first one with a concurrent-job limit (what reaches `pending`)."""
+        def pair(credential: Credential) -> dict[str, Any]:
+            return {"headers": {"X-API-Key": credential.api_key, "X-API-Secret": credential.api_secret},
+                    "api_key": credential.api_key, "api_secret": credential.api_secret, "credential_id": credential.id}
+
+        found = pair(self.world.credentials[0])
+        limited = [c for c in self.world.credentials if c.max_concurrent_jobs is not None]
+        if limited:
+            found["limited"] = {**pair(limited[0]), "max_concurrent_jobs": limited[0].max_concurrent_jobs}
+        return found
 
     async def close(self) -> None:
         await self.dispatcher.close()

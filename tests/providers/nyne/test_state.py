@@ -74,4 +74,7 @@ async def test_the_admin_sees_the_default_credentials(nyne: TestClient) -> None:
     assert nyne.app[PROVIDERS]["nyne"].credentials() == {
         "headers": {"X-API-Key": "YOUR_API_KEY", "X-API-Secret": "YOUR_API_SECRET"},
         "api_key": "YOUR_API_KEY", "api_secret": "YOUR_API_SECRET", "credential_id": "nyne-docs-key",
+        "limited": {"headers": {"X-API-Key": "OTHER_NYNE_API_KEY", "X-API-Secret": "OTHER_NYNE_API_SECRET"},
+                    "api_key": "OTHER_NYNE_API_KEY", "api_secret": "OTHER_NYNE_API_SECRET",
+                    "credential_id": "nyne-other-key", "max_concurrent_jobs": 2},
     }

@@ -22,6 +22,9 @@ def from_mock(credentials: dict[str, Any]) -> dict[str, str]:
 
 
 # Importing the endpoint modules registers their checks, in this order.
-from mockserver.contract.checks.appdotnet import envelope, pagination, filter, objects, auth, wire  # noqa: E402
+from mockserver.contract.checks.appdotnet import (  # noqa: E402
+    envelope, pagination, filter, objects, auth, wire, ratelimit,
+)
 
-__all__ = ["VARIABLES", "SECRETS", "from_mock", "envelope", "pagination", "filter", "objects", "auth", "wire"]
+__all__ = ["VARIABLES", "SECRETS", "from_mock", "envelope", "pagination", "filter", "objects", "auth", "wire",
+           "ratelimit"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mockserver.contract.checks import REGISTRY
-from mockserver.contract.checks.appdotnet.common import expect_error, get, stream_page
+from mockserver.contract.checks.appdotnet.common import PATH, expect_error, get, stream_page, user_headers
 from mockserver.contract.context import CheckContext
 
 check = REGISTRY.check
@@ -25,3 +25,14 @@ def envelope_success(ctx: CheckContext) -> None:
 
 def malformed_count(ctx: CheckContext) -> None:
     expect_error(ctx, get(ctx, count="twenty"), 400, "count=twenty")
+
+
+@check("appdotnet.errors.wrong_method", "a method the endpoint does not serve gets 405 with an Allow header, in the "
+       "error envelope like every App.net answer (the check sends a POST)", mutating=True)
+
+
+def wrong_method(ctx: CheckContext) -> None:
+    response = ctx.client.request("POST", PATH, headers=user_headers(ctx), json_body={})
+    expect_error(ctx, response, 405, "POST on the GET-only endpoint")
+    allow = response.headers.get("Allow", "")
+    ctx.expect("GET" in allow, f"the 405 names the allowed methods in Allow, got {allow!r}")

@@ -15,8 +15,12 @@ VARIABLES = {
                       "reads (max_results 10, 3 credits)",
     "NYNE_CALLBACK_URL": "optional: an endpoint of yours; the followers lookup then asks Nyne to POST the "
                          "result there (no check sends a callback_url otherwise)",
+    "NYNE_LIMITED_API_KEY": "optional, mutations only: a key that may run only NYNE_LIMITED_MAX_JOBS jobs at once "
+                            "(NYNE_LIMITED_MAX_JOBS + 1 lookups, 3 credits each)",
+    "NYNE_LIMITED_API_SECRET": "optional: the secret of NYNE_LIMITED_API_KEY",
+    "NYNE_LIMITED_MAX_JOBS": "optional: how many jobs NYNE_LIMITED_API_KEY may run at once",
 }
-SECRETS = ("NYNE_API_KEY", "NYNE_API_SECRET")
+SECRETS = ("NYNE_API_KEY", "NYNE_API_SECRET", "NYNE_LIMITED_API_KEY", "NYNE_LIMITED_API_SECRET")
 
 
 def from_mock(credentials: dict[str, Any]) -> dict[str, str]:
@@ -27,6 +31,11 @@ def from_mock(credentials: dict[str, Any]) -> dict[str, str]:
         # Every account and tweet has a network in the mock; the docs' example account is the natural target.
         values["NYNE_TARGET_URL"] = "https://x.com/janedoe"
         values["NYNE_TWEET_URL"] = "https://x.com/janedoe/status/1234567890123456789"
+    limited = credentials.get("limited") or {}
+    if limited:
+        values["NYNE_LIMITED_API_KEY"] = limited["api_key"]
+        values["NYNE_LIMITED_API_SECRET"] = limited["api_secret"]
+        values["NYNE_LIMITED_MAX_JOBS"] = str(limited["max_concurrent_jobs"])
     return {name: value for name, value in values.items() if value}
 
 

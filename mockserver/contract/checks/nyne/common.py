@@ -124,10 +124,10 @@ def expect_accepted(ctx: CheckContext, response: Response, what: str) -> dict[st
     return data
 
 
-def job_state(ctx: CheckContext, request_id: str) -> dict[str, Any]:
+def job_state(ctx: CheckContext, request_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """One poll, held to the documented status values and their payloads."""
     what = f"poll of {request_id}"
-    response = poll_job(ctx, request_id)
+    response = poll_job(ctx, request_id, headers)
     ctx.expect_status(response, 200, what)
     body = ctx.json_of(response, what)
     data = envelope_data(ctx, body, what)
@@ -144,12 +144,12 @@ def job_state(ctx: CheckContext, request_id: str) -> dict[str, Any]:
     return data
 
 
-def until_done(ctx: CheckContext, request_id: str) -> dict[str, Any]:
+def until_done(ctx: CheckContext, request_id: str, headers: dict[str, str] | None = None) -> dict[str, Any]:
     """Poll (faster first, then backing off) until completed or failed; a deadline gives a timeout outcome."""
     seen: list[str] = []
 
     def attempt() -> dict[str, Any] | None:
-        data = job_state(ctx, request_id)
+        data = job_state(ctx, request_id, headers)
         seen.append(data["status"])
         return data if data["status"] in TERMINAL else None
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from mockserver.contract.checks import REGISTRY
-from mockserver.contract.checks.nyne.common import MAX_RESULTS, expect_accepted, job_state, submit_lookup, until_done
+from mockserver.contract.checks.nyne.common import (
+    MAX_RESULTS, expect_accepted, job_state, submit_lookup, until_done,
+)
+from mockserver.contract.model import CheckSkipped
 from mockserver.contract.checks.nyne.lookup import Job, completed_job, expect_result, followers_job, remember
 from mockserver.contract.context import CheckContext
 
@@ -66,3 +69,23 @@ def job_replies(ctx: CheckContext) -> None:
         for name in ("reply_text", "reply_date"):
             ctx.expect(isinstance(entry.get(name), str), f"{what}: reply {index} has no {name} string")
         ctx.expect_schema("nyne/reply-entry", entry, f"{what}: reply {index}")
+
+
+@check("nyne.jobs.pending", "a lookup submitted while its key runs as many jobs as it may (NYNE_LIMITED_MAX_JOBS) "
+       "answers pending, keeps answering a running status, and ends completed or failed once a slot frees "
+       "(NYNE_LIMITED_MAX_JOBS + 1 lookups)", mutating=True)
+
+
+def job_pending(ctx: CheckContext) -> None:
+    if not ctx.optional("NYNE_LIMITED_API_KEY"):
+        raise CheckSkipped("set NYNE_LIMITED_API_KEY, NYNE_LIMITED_API_SECRET and NYNE_LIMITED_MAX_JOBS to run it")
+    key, secret, limit = ctx.require("NYNE_LIMITED_API_KEY", "NYNE_LIMITED_API_SECRET", "NYNE_LIMITED_MAX_JOBS")
+    headers = {"X-API-Key": key, "X-API-Secret": secret}
+    body = {"social_media_url": ctx.require("NYNE_TARGET_URL")[0], "type": "followers", "max_results": MAX_RESULTS}
+    ids = [expect_accepted(ctx, submit_lookup(ctx, body, headers), f"lookup {n + 1} with the limited key")["request_id"]
+           for n in range(int(limit) + 1)]
+    last = ids[-1]
+    first_status = job_state(ctx, last, headers)["status"]
+    ctx.expect(first_status == "pending", f"lookup {len(ids)} of a key that may run {limit} at once is "
+                                          f"{first_status}, expected pending while the others run")
+    until_done(ctx, last, headers)

@@ -57,3 +57,21 @@ def rate_limit_headers(ctx: CheckContext) -> None:
         gap = legacy["Reset"] - (now + standard["Reset"])
         ctx.expect(abs(gap) <= RESET_SKEW_S, f"X-RateLimit-Reset {legacy['Reset']} (unix) and RateLimit-Reset "
                    f"{standard['Reset']} (seconds) name instants {gap:+.0f} s apart")
+
+
+@check("nyne.ratelimit.polls_count", "polls count against the key's rate limit (the limits are per key; only "
+       "credits are free for polls): each poll takes one request from the window the headers describe")
+
+
+def polls_count(ctx: CheckContext) -> None:
+    request_id = unknown_request_id(ctx)
+    seen = []
+    for _ in range(3):
+        headers = lower_keys(poll_job(ctx, request_id).headers)
+        family = _rate_family(ctx, headers, "X-RateLimit") or _rate_family(ctx, headers, "RateLimit")
+        if family is None:
+            raise CheckSkipped("the target sent no rate-limit headers (the docs make them optional)")
+        seen.append((family["Limit"], family["Remaining"]))
+    # A sliding window may free a slot between two polls, so one step of exactly one is enough.
+    ctx.expect(any(a[0] == b[0] and b[1] == a[1] - 1 for a, b in zip(seen, seen[1:])),
+               f"the remaining requests did not go down by one per poll: {[r for _, r in seen]}")

@@ -124,3 +124,28 @@ def queue_cancelled(ctx: CheckContext) -> None:
             ctx.expect(parse_instant(item["performed_at"]) <= paused_at,
                        f"{item['id']} ({item['status']}) is performed at {item['performed_at']}, after the pause "
                        f"at {pause.body['paused_at']}")
+
+
+RESUME_PROMISE_S = 120  # "growth begins again within 1-2 minutes"
+
+
+@check("outfame.control.resume_promise", "after POST /resume growth begins again within 1-2 minutes: stats' "
+       "next_action_at is at most 2 minutes after resumed_at, unless today's limits are used up (the check "
+       "resumes what it paused)", mutating=True)
+
+
+def resume_promise(ctx: CheckContext) -> None:
+    _require_active(ctx)
+    with _paused(ctx) as pause:
+        response = post(ctx, "resume", {"account_id": account_id(ctx)})
+        pause.resumed = response.status == 200
+        resumed = ctx.expect_json(response, 200, "outfame/resume-response", "resume")
+    stats = stats_of(ctx, "stats after the resume")
+    if all(action["remaining"] == 0 for action in stats["actions"].values()):
+        raise CheckSkipped("today's limits are used up, so the next action is tomorrow's: run the check earlier")
+    ctx.expect(stats["next_action_at"] is not None,
+               f"after a resume at {resumed['resumed_at']} stats show no next_action_at")
+    waits = (parse_instant(stats["next_action_at"]) - parse_instant(resumed["resumed_at"])).total_seconds()
+    ctx.expect(0 <= waits <= RESUME_PROMISE_S,
+               f"next_action_at {stats['next_action_at']} is {waits:.0f} s after resumed_at {resumed['resumed_at']}; "
+               f"growth should begin again within 1-2 minutes")

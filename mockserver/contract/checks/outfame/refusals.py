@@ -6,7 +6,7 @@ import uuid
 
 from mockserver.contract.checks import REGISTRY
 from mockserver.contract.checks.outfame.common import (
-    account_id, auth_headers, expect_error, get, post, target_variable,
+    BASE, account_id, auth_headers, expect_error, get, post, target_variable,
 )
 from mockserver.contract.context import CheckContext
 
@@ -62,3 +62,14 @@ def account_in_setup(ctx: CheckContext) -> None:
     in_setup = target_variable(ctx, "OUTFAME_SETUP_ACCOUNT_ID")
     response = post(ctx, "resume", {"account_id": in_setup})
     expect_error(ctx, response, 400, "account_in_setup", "resuming an account in setup")
+
+
+@check("outfame.errors.unknown_path", "under /v1/engagement every answer has Outfame's error shape: an unknown "
+       "path gets 404, a wrong method on a documented path 405")
+
+
+def unknown_path(ctx: CheckContext) -> None:
+    response = ctx.client.request("GET", f"{BASE}/no-such-endpoint", headers=auth_headers(ctx))
+    ctx.expect_json(response, 404, "outfame/error", "an unknown path under /v1/engagement")
+    response = ctx.client.request("GET", f"{BASE}/pause", headers=auth_headers(ctx))
+    ctx.expect_json(response, 405, "outfame/error", "GET on the POST-only /v1/engagement/pause")

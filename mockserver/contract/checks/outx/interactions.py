@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from datetime import date, datetime, timedelta, timezone
+from typing import Any, Collection
 
 from mockserver.contract.checks import REGISTRY
 from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
@@ -96,8 +98,13 @@ def interactions_filter_type(ctx: CheckContext) -> None:
                    f"interaction_type={kind}: totals {pagination}")
 
 
-@check("outx.interactions.filter_actor", "actor_ids filters by the interaction's author, as one id, a "
-       "comma-separated list, or a repeated parameter")
+def _involves(item: dict[str, Any], actors: Collection[str]) -> bool:
+    """The actors an interaction involves: who liked or commented, and who wrote the post."""
+    return item["author"]["id"] in actors or item["post"]["post_author"]["id"] in actors
+
+
+@check("outx.interactions.filter_actor", "actor_ids filters by the actors involved (the interaction's author or "
+       "its post's author), as one id, a comma-separated list, or a repeated parameter")
 
 
 def interactions_filter_actor(ctx: CheckContext) -> None:
@@ -108,11 +115,68 @@ def interactions_filter_actor(ctx: CheckContext) -> None:
     comma = interactions_page(ctx, "actor_ids as a list", actor_ids=",".join(actors), page_size=100)
     repeated = interactions_page(ctx, "actor_ids repeated", actor_ids=actors, page_size=100)
     for label, body in (("comma-separated", comma), ("repeated", repeated)):
-        strangers = [item["author"]["id"] for item in body["data"] if item["author"]["id"] not in actors]
+        strangers = [item["author"]["id"] for item in body["data"] if not _involves(item, actors)]
         ctx.expect(not strangers, f"actor_ids ({label}) returned other authors: {strangers[:3]}")
         ctx.expect(body["pagination"]["total"] >= 1, f"actor_ids ({label}) found nothing for actors on page 1")
     ctx.expect(comma["pagination"] == repeated["pagination"],
                "actor_ids as a comma-separated list and as a repeated parameter disagree")
+
+
+@check("outx.interactions.filter_post_author", "actor_ids also takes author IDs and company IDs: an id selects "
+       "the interactions it made and those on the posts it published, and the totals and graph_data count them")
+
+
+def interactions_filter_post_author(ctx: CheckContext) -> None:
+    sample = interactions_page(ctx, "the newest 100 interactions", page_size=100)["data"]
+    if not sample:
+        raise CheckSkipped("the watchlist has no interactions to pick authors from")
+    chosen = [("a post author", sample[0]["post"]["post_author"]["id"])]
+    chosen += [("a company page", item["author"]["id"]) for item in sample
+               if item["author"].get("author_type") == "company"][:1]
+    for label, actor in chosen:
+        body = interactions_page(ctx, f"actor_ids={actor} ({label})", actor_ids=actor, page_size=100)
+        strangers = [item["id"] for item in body["data"] if not _involves(item, (actor,))]
+        ctx.expect(not strangers, f"actor_ids={actor} ({label}) returned interactions that do not involve it: "
+                                  f"{strangers[:3]}")
+        found = {item["id"] for item in body["data"]}
+        missing = [item["id"] for item in sample if _involves(item, (actor,)) and item["id"] not in found]
+        ctx.expect(not missing, f"actor_ids={actor} ({label}) misses {len(missing)} of the newest interactions "
+                                f"that involve it, e.g. {missing[:3]}")
+        pagination = body["pagination"]
+        ctx.expect(pagination["total"] >= len(body["data"]) >= 1 and
+                   pagination["total_likes"] + pagination["total_comments"] == pagination["total"],
+                   f"actor_ids={actor} ({label}): totals {pagination} for {len(body['data'])} items")
+        graphed = sum(day["like_count"] + day["comment_count"] for day in body["graph_data"])
+        ctx.expect(graphed <= pagination["total"],
+                   f"actor_ids={actor} ({label}): graph_data counts {graphed}, more than the total {pagination['total']}")
+
+
+POST_COUNTER_PAGES = 60  # at most 6,000 interactions are read (the documented watchlist has 5,000)
+
+
+@check("outx.interactions.post_counters", "a post's likes_count and comments_count are never below the likes "
+       "and comments the watchlist records on it")
+
+
+def interactions_post_counters(ctx: CheckContext) -> None:
+    recorded: dict[str, Counter[str]] = {}
+    counters: dict[str, tuple[int, int]] = {}
+    for page in range(1, POST_COUNTER_PAGES + 1):
+        body = interactions_page(ctx, f"page {page} of 100", page=page, page_size=100)
+        for item in body["data"]:
+            post = item["post"]
+            recorded.setdefault(post["id"], Counter())[item["interaction_type"]] += 1
+            likes, comments = counters.get(post["id"], (0, 0))
+            # Counters may grow while the pages are read: the largest seen is the latest.
+            counters[post["id"]] = (max(likes, post["likes_count"]), max(comments, post["comments_count"]))
+        if page >= body["pagination"]["total_pages"]:
+            break
+    for post_id, kinds in recorded.items():
+        likes, comments = counters[post_id]
+        ctx.expect(kinds["like"] <= likes, f"post {post_id} has {kinds['like']} recorded likes but likes_count "
+                                           f"{likes}")
+        ctx.expect(kinds["comment"] <= comments, f"post {post_id} has {kinds['comment']} recorded comments but "
+                                                 f"comments_count {comments}")
 
 
 @check("outx.errors.missing_key", "a request without x-api-key gets 401 'Missing API Key'")

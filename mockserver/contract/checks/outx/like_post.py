@@ -7,6 +7,7 @@ from typing import Any
 from mockserver.contract.checks import REGISTRY
 from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
 from mockserver.contract.context import CheckContext
+from mockserver.contract.model import CheckSkipped
 
 check = REGISTRY.check
 
@@ -50,3 +51,39 @@ def like_flow(ctx: CheckContext) -> None:
 
     done = ctx.poll(finished, interval_s=POLL_INTERVAL_S, max_tries=MAX_POLLS, what=f"like task {task_id}")
     ctx.expect(isinstance(done["data"]["task_output"], dict), "a completed task has no task_output object")
+
+
+FORCED_ERROR = "contract check: the extension did not answer"
+
+
+@check("outx.tasks.failure", "an agent task can fail: get-task-status then says status failed, with task_output "
+       "null and an error text; a task forced to complete is completed at the first poll (provoked through the "
+       "mock's admin API, so this runs against the mock only)", mutating=True)
+
+
+def like_failure(ctx: CheckContext) -> None:
+    if ctx.admin is None:
+        raise CheckSkipped("a task failure can only be provoked on this mock (POST /__admin/providers/outx/force-task)")
+    urn = interactions_page(ctx, "a post to like")["data"][0]["post"]["social_urn"]
+    try:
+        for status in ("failed", "completed"):
+            ctx.admin.provider_action("outx", "force-task", {"next": True, "status": status,
+                                                             **({"error": FORCED_ERROR} if status == "failed" else {})})
+            response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body={"social_urn": urn},
+                                          headers=api_key_header(ctx))
+            task_id = ctx.expect_json(response, 200, "outx/like-post-response", "like-post")["api_agent_task_id"]
+
+            def ended() -> dict[str, Any] | None:
+                answer = ctx.client.request("GET", "/linkedin-agent/get-task-status",
+                                            params={"api_agent_task_id": task_id}, headers=api_key_header(ctx))
+                data = ctx.expect_json(answer, 200, "outx/task-status-response", "get-task-status")["data"]
+                return data if data["status"] != "pending" else None
+
+            data = ctx.poll(ended, interval_s=POLL_INTERVAL_S, max_tries=MAX_POLLS if status == "failed" else 1,
+                            what=f"a task forced to be {status}")
+            ctx.expect(data["status"] == status, f"the task forced to be {status} is {data['status']}")
+            if status == "failed":
+                ctx.expect(data["task_output"] is None and data.get("error") == FORCED_ERROR,
+                           f"a failed task must carry task_output null and its error, got {data}")
+    finally:
+        ctx.admin.provider_action("outx", "clear-task-rules")
