@@ -61,6 +61,13 @@ def _restore(ctx: CheckContext, account: str, failure: Exception | None) -> None
     raise CheckFailed(problem)
 
 
+def _resume(ctx: CheckContext, pause: Paused) -> dict[str, Any]:
+    """Resume inside `_paused` (which then need not); the documented answer."""
+    response = post(ctx, "resume", {"account_id": account_id(ctx)})
+    pause.resumed = response.status == 200
+    return ctx.expect_json(response, 200, "outfame/resume-response", "resume")
+
+
 def _code_of(response: Response) -> str | None:
     try:
         return response.json()["error"]["code"]
@@ -80,9 +87,7 @@ def pause_resume(ctx: CheckContext) -> None:
         ctx.expect(pause.body["account_id"] == account, f"pause answered account {pause.body['account_id']!r}")
         status = stats_of(ctx, "stats after the pause")["status"]
         ctx.expect(status == "paused", f"after the pause, stats status is {status!r}, expected 'paused'")
-        response = post(ctx, "resume", {"account_id": account})
-        pause.resumed = response.status == 200
-        resumed = ctx.expect_json(response, 200, "outfame/resume-response", "resume")
+        resumed = _resume(ctx, pause)
         ctx.expect(resumed["account_id"] == account, f"resume answered account {resumed['account_id']!r}")
         ctx.expect(parse_instant(resumed["resumed_at"]) >= parse_instant(pause.body["paused_at"]),
                    f"resumed_at {resumed['resumed_at']} is before paused_at {pause.body['paused_at']}")
@@ -137,9 +142,7 @@ RESUME_PROMISE_S = 120  # "growth begins again within 1-2 minutes"
 def resume_promise(ctx: CheckContext) -> None:
     _require_active(ctx)
     with _paused(ctx) as pause:
-        response = post(ctx, "resume", {"account_id": account_id(ctx)})
-        pause.resumed = response.status == 200
-        resumed = ctx.expect_json(response, 200, "outfame/resume-response", "resume")
+        resumed = _resume(ctx, pause)
     stats = stats_of(ctx, "stats after the resume")
     if all(action["remaining"] == 0 for action in stats["actions"].values()):
         raise CheckSkipped("today's limits are used up, so the next action is tomorrow's: run the check earlier")
