@@ -8,7 +8,7 @@ from typing import Any, Iterator
 
 from mockserver.contract.checks import REGISTRY
 from mockserver.contract.checks.outfame.common import (
-    PAUSE_REASON, account_id, expect_error, parse_instant, post, stats_of, walk_log,
+    PAUSE_REASON, account_id, expect_error, parse_instant, post, stats_of, target_now, walk_log,
 )
 from mockserver.contract.client import Response
 from mockserver.contract.context import CheckContext
@@ -59,6 +59,10 @@ def _restore(ctx: CheckContext, account: str, failure: Exception | None) -> None
     if failure is not None:
         raise CheckFailed(f"{failure}; moreover {problem}") from failure
     raise CheckFailed(problem)
+
+
+def _limits_used_up(stats: dict[str, Any]) -> bool:
+    return all(action["remaining"] == 0 for action in stats["actions"].values())
 
 
 def _resume(ctx: CheckContext, pause: Paused) -> dict[str, Any]:
@@ -141,10 +145,16 @@ RESUME_PROMISE_S = 120  # "growth begins again within 1-2 minutes"
 
 def resume_promise(ctx: CheckContext) -> None:
     _require_active(ctx)
+    before = stats_of(ctx, "stats before the pause")
+    if _limits_used_up(before):
+        if ctx.admin is None:
+            raise CheckSkipped("today's limits are used up, so the next action is tomorrow's: run the check earlier")
+        # The mock's clock can go to its next day, whose limits are new.
+        ctx.wait((parse_instant(before["resets_at"]) - target_now(ctx)).total_seconds() + 60)
     with _paused(ctx) as pause:
         resumed = _resume(ctx, pause)
     stats = stats_of(ctx, "stats after the resume")
-    if all(action["remaining"] == 0 for action in stats["actions"].values()):
+    if _limits_used_up(stats):
         raise CheckSkipped("today's limits are used up, so the next action is tomorrow's: run the check earlier")
     ctx.expect(stats["next_action_at"] is not None,
                f"after a resume at {resumed['resumed_at']} stats show no next_action_at")
