@@ -130,6 +130,7 @@ class FixedWindows:
         if limit < 1 or period_ms < 1:
             raise ValueError("a rate-limit window needs a positive limit and period")
         self.limit, self.period_ms = limit, period_ms
+        self.limit_text = str(limit)  # for headers, made once
         self._windows: dict[str, list[int]] = {}  # key -> [opened at, requests counted]
 
     def hit(self, key: str, now_ms: int) -> tuple[bool, int, int]:

@@ -71,7 +71,7 @@ def _admit(windows: FixedWindows, key: str, now_ms: int) -> dict[str, str]:
     """The headers that announce the key's window after this request; 429 when it is full."""
     allowed, remaining, refills_in_ms = windows.hit(key, now_ms)
     reset_s = -(-refills_in_ms // 1000)
-    headers = {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Limit": str(windows.limit),
+    headers = {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Limit": windows.limit_text,
                "X-RateLimit-Reset": str(reset_s)}
     if not allowed:
         raise errors.rate_limited(reset_s, headers)
