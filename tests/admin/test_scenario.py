@@ -25,7 +25,7 @@ READS = {
     "outx": ("/api-interactions?watchlist_id={watchlist_id}", {"api_key", "team_id", "watchlist_id",
                                                                  "foreign_watchlist_id"}),
     "appdotnet": ("/stream/0/users/me/interactions", {"access_token", "user_id"}),
-    "nyne": ("/person/interactions?request_id=unknown", {"api_key", "api_secret", "credential_id"}),
+    "nyne": ("/person/interactions?request_id=unknown", {"api_key", "api_secret", "credential_id", "limited"}),
     "outfame": ("/v1/engagement/stats?account_id={account_id}", {"api_key", "workspace_id", "account_id"}),
 }
 
