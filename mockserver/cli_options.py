@@ -55,7 +55,7 @@ def add_option(parser: argparse.ArgumentParser, *flags: str, env: str | None = N
     a bad value is reported like a bad flag, with the subcommand's usage.
     """
     action = parser.add_argument(*flags, **kwargs)
-    action.shown_default = shown_default  # type: ignore[attr-defined]
+    action.shown_default = shown_default if shown_default is not None else _text_of(action)  # type: ignore[attr-defined]
     action.env = env  # type: ignore[attr-defined]
     if env is None:
         return action
@@ -69,18 +69,24 @@ def add_option(parser: argparse.ArgumentParser, *flags: str, env: str | None = N
     return action
 
 
-def _default_text(action: argparse.Action) -> str | None:
-    shown = getattr(action, "shown_default", None)
-    if shown is not None:
-        return shown
+def _text_of(action: argparse.Action) -> str | None:
+    """How --help shows an option's own default (None: not worth showing)."""
     default = action.default
-    if isinstance(default, FromEnv) or default is argparse.SUPPRESS or default is None:
+    if default is argparse.SUPPRESS or default is None:
         return None
     if isinstance(default, bool):
-        return ("on" if default else "off") if getattr(action, "env", None) else None
+        return "on" if default else "off"
     if isinstance(default, (list, tuple)):
         return ",".join(map(str, default)) or None
     return str(default)
+
+
+def _default_text(action: argparse.Action) -> str | None:
+    if hasattr(action, "shown_default"):  # added by add_option: the default before any variable replaced it
+        return action.shown_default
+    if isinstance(action.default, bool):
+        return None  # a plain flag is off unless given: nothing to say
+    return _text_of(action)
 
 
 class OptionHelpFormatter(argparse.HelpFormatter):
