@@ -168,7 +168,11 @@ def cors_headers(switch: CorsSwitch) -> Callable[[web.Request, web.StreamRespons
     return add_headers
 
 
+CORS = web.AppKey("cors", CorsSwitch)  # the admin API's origin check reads the same policy
+
+
 def install_cors(app: web.Application, switch: CorsSwitch) -> None:
     """Preflights first of all middlewares (before the journal and faults); headers on every response."""
+    app[CORS] = switch
     app.middlewares.insert(0, cors_preflight(switch))
     app.on_response_prepare.append(cors_headers(switch))
