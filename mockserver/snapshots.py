@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from aiohttp import web
 
-from mockserver.core.clock import ClockState
-from mockserver.scenario import ScenarioError, parse_scenario
-from mockserver.state import CLOCK, PROVIDERS, SCHEMAS, WORLD
+from mockserver.snapshot_validation import (
+    SNAPSHOT_FORMAT, SnapshotError, ValidSnapshot, import_state, validate_snapshot,
+)
+from mockserver.state import CLOCK, PROVIDERS, SCHEMAS, SETTINGS, WORLD
 from mockserver.worlds import rebuild_worlds
 
-SNAPSHOT_FORMAT = "mockserver-state/1"
+log = logging.getLogger("mockserver.snapshots")
 
-
-class SnapshotError(ValueError):
-    """A snapshot that cannot be restored here; the message says why."""
+__all__ = ["SNAPSHOT_FORMAT", "SnapshotError", "export_snapshot", "restore_snapshot"]
 
 
 def export_snapshot(app: web.Application) -> dict[str, Any]:
@@ -34,46 +34,31 @@ def export_snapshot(app: web.Application) -> dict[str, Any]:
     }
 
 
-def _clock_state(value: Any) -> ClockState:
-    try:
-        frozen = value["mode"] == "frozen"
-        state = ClockState(mode=value["mode"], now_ms=int(value["now_ms"]) if frozen else 0,
-                           offset_ms=int(value["offset_ms"]))
-    except (TypeError, KeyError, ValueError):
-        raise SnapshotError("clock must be {mode, now_ms (an integer when frozen), offset_ms}") from None
-    if state.mode not in ("system", "offset", "frozen"):
-        raise SnapshotError("clock.mode must be system, offset or frozen")
-    return state
+def _current(app: web.Application) -> ValidSnapshot:
+    """The running state in applicable form (it passed validation when it came in)."""
+    context = app[WORLD].context
+    return ValidSnapshot(context.seed, context.anchor_ms, context.scenario, app[CLOCK].state(),
+                         {name: runtime.export_state() for name, runtime in app[PROVIDERS].items()})
 
 
-def _apply(app: web.Application, snapshot: dict[str, Any]) -> None:
-    if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
-        raise SnapshotError(f'not a state snapshot: format must be "{SNAPSHOT_FORMAT}"')
-    seed, anchor_ms = snapshot.get("seed"), snapshot.get("anchor_ms")
-    if isinstance(seed, bool) or not isinstance(seed, int) or isinstance(anchor_ms, bool) or not isinstance(anchor_ms, int):
-        raise SnapshotError("seed and anchor_ms must be integers")
-    providers = snapshot.get("providers", {})
-    if not isinstance(providers, dict) or set(providers) - set(app[PROVIDERS]):
-        raise SnapshotError(f"providers must be an object keyed by running providers: {', '.join(app[PROVIDERS])}")
-    try:
-        scenario = parse_scenario(snapshot.get("scenario"), "state snapshot", app[SCHEMAS])
-    except ScenarioError as error:
-        raise SnapshotError(str(error)) from None
-    clock_state = _clock_state(snapshot.get("clock"))
-    rebuild_worlds(app, seed, scenario, anchor_ms)
-    app[CLOCK].restore(clock_state)
+def _apply(app: web.Application, snapshot: ValidSnapshot) -> None:
+    rebuild_worlds(app, snapshot.seed, snapshot.scenario, snapshot.anchor_ms)
+    app[CLOCK].restore(snapshot.clock)
     for name, runtime in app[PROVIDERS].items():
-        try:
-            runtime.import_state(providers.get(name, {}))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            raise SnapshotError(f"the {name} state does not fit this server: {error}") from None
+        import_state(runtime, snapshot.providers.get(name, {}), f"$.providers.{name}")
 
 
 def restore_snapshot(app: web.Application, snapshot: Any) -> None:
-    """Replace the whole mutable state by `snapshot`; on any error the state stays as it was."""
-    before = export_snapshot(app)
+    """Replace the whole mutable state by `snapshot`, which is validated completely first.
+
+    Raises `SnapshotError` (naming the JSON path) and changes nothing when it does not fit.
+    """
+    valid = validate_snapshot(snapshot, app[SCHEMAS], app[PROVIDERS], app[SETTINGS].max_jobs)
+    before = _current(app)
     try:
-        _apply(app, snapshot)
-    except SnapshotError:
+        _apply(app, valid)
+    except Exception as error:  # noqa: BLE001 - validation passed, so this is a bug: keep the old state
+        log.exception("a validated snapshot could not be applied; the previous state is back")
         _apply(app, before)
-        raise
+        raise SnapshotError("$", f"could not be applied ({type(error).__name__}; see the server log); "
+                                 "nothing changed") from None

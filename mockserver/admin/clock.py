@@ -45,18 +45,28 @@ def events_between(app: web.Application, after_ms: int, until_ms: int,
     return found[:limit], max(0, len(found) - limit)
 
 
-async def _settled(request: web.Request, before_ms: int) -> web.Response:
-    """Run the work that became due, then report the clock, how much ran, and what fell due on the way.
+def _wait(body: dict[str, object]) -> bool:
+    """Whether the answer waits until due work finished (the default) or only until it started."""
+    wait = body.get("wait", True)
+    if not isinstance(wait, bool):
+        raise bad_request("wait must be true (answer once due work finished) or false (once it started)")
+    return wait
+
+
+async def _settled(request: web.Request, before_ms: int, wait: bool) -> web.Response:
+    """Start the work that became due (with `wait`, see it finish), then report the clock, how much
+    started, how much still runs, and what fell due on the way.
 
     A clock moved before the anchor takes the anchor with it, and the answer says so.
     """
     app = request.config_dict
     moved = follow_clock_back(app)
-    ran = await app[SCHEDULER].run_due()
+    scheduler = app[SCHEDULER]
+    ran = await scheduler.run_due(wait)
     now_ms = app[CLOCK].now_ms()
     fell_due, omitted = events_between(app, before_ms, now_ms) if now_ms > before_ms else ([], 0)
-    answer = {**clock_json(app[CLOCK]), **anchor_json(app), "ran": ran, "fell_due": fell_due,
-              "fell_due_omitted": omitted}
+    answer = {**clock_json(app[CLOCK]), **anchor_json(app), "ran": ran, "running": scheduler.in_flight(),
+              "fell_due": fell_due, "fell_due_omitted": omitted}
     if moved is not None:
         answer["anchor_moved"] = anchor_move_json(moved)
     return json_response(answer)
@@ -89,15 +99,19 @@ async def freeze(request: web.Request) -> web.Response:
             at_ms = parse_instant_ms(body["at"])
         except ValueError:
             raise bad_request(f"at is not an ISO 8601 instant: {body['at']!r}") from None
+    wait = _wait(body)
     clock = request.config_dict[CLOCK]
     before_ms = clock.now_ms()
-    clock.freeze(at_ms)
-    return await _settled(request, before_ms)
+    try:
+        clock.freeze(at_ms)
+    except ValueError as error:
+        raise bad_request(f"at: {error}") from None
+    return await _settled(request, before_ms, wait)
 
 
 async def advance(request: web.Request) -> web.Response:
     body = await json_object(request)
-    by = body.get("by")
+    by, wait = body.get("by"), _wait(body)
     if isinstance(by, bool) or not isinstance(by, (str, int)):
         raise bad_request('by must be a duration such as "90s", "5m", "PT1H" or a number of milliseconds')
     clock = request.config_dict[CLOCK]
@@ -107,14 +121,15 @@ async def advance(request: web.Request) -> web.Response:
         clock.advance(delta_ms)
     except ValueError as error:
         raise bad_request(str(error)) from None
-    return await _settled(request, before_ms)
+    return await _settled(request, before_ms, wait)
 
 
 async def unfreeze(request: web.Request) -> web.Response:
+    wait = _wait(await json_object(request, optional=True))
     clock = request.config_dict[CLOCK]
     before_ms = clock.now_ms()
     clock.unfreeze()
-    return await _settled(request, before_ms)
+    return await _settled(request, before_ms, wait)
 
 
 def add_routes(admin: web.Application) -> None:

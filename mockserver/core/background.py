@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from typing import Any, AsyncIterator, Coroutine
+
+log = logging.getLogger("mockserver.background")
 
 
 @contextlib.asynccontextmanager
@@ -14,5 +17,9 @@ async def running(work: Coroutine[Any, Any, None], name: str) -> AsyncIterator[a
         yield task
     finally:
         task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        try:
             await task
+        except asyncio.CancelledError:
+            pass
+        except Exception as error:  # noqa: BLE001 - a dead task must not stop what the block does after it
+            log.error("background task %s had stopped: %s: %s", name, type(error).__name__, error)

@@ -4,7 +4,11 @@ A delivery is planned when a job is submitted (`schedule`), due when the job
 finishes. Each attempt POSTs JSON with a per-attempt timeout; any 2xx
 acknowledges; otherwise the next attempt is scheduled after the next delay of
 the retry schedule, on the shared `Scheduler`, so a frozen clock delivers only
-when it is moved. Every attempt is kept as plain data for the admin API.
+when it is moved. Attempts are scheduler jobs, so deliveries run concurrently
+(the scheduler's pool bounds how many) and a slow receiver delays only its
+own. The allow-list is checked at submit, on import, and again at every
+attempt (and after DNS resolution). Every attempt is kept as plain data for
+the admin API.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import errno
 import ipaddress
 import logging
 import socket
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from urllib.parse import urlsplit
@@ -24,12 +29,14 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.resolver import DefaultResolver
 
 from mockserver.core.clock import Clock
+from mockserver.core.errors import StateProblem
 from mockserver.core.redaction import Redactor
 from mockserver.core.scheduler import Scheduler
 
 log = logging.getLogger("mockserver.callbacks")
 
 SCHEDULED, DELIVERED, FAILED = "scheduled", "delivered", "failed"
+MAX_URL_LENGTH = 8192  # aiohttp, for one, refuses a longer request line: no receiver could be called
 
 
 class CallbackRefused(ValueError):
@@ -83,6 +90,8 @@ class AllowList:
 
     def check(self, url: str) -> str:
         """The URL when the mock may call it; raises `CallbackRefused` otherwise. Never resolves DNS."""
+        if len(url) > MAX_URL_LENGTH:
+            raise CallbackRefused(f"callback_url is longer than {MAX_URL_LENGTH} characters")
         try:
             parts = urlsplit(url.strip())
             port = parts.port  # raises for a port that is not a number in 0..65535
@@ -160,6 +169,7 @@ class Delivery:
     state: str = SCHEDULED
     next_due_ms: int | None = None
     attempts: list[Attempt] = field(default_factory=list)
+    armed: int = field(default=0, compare=False)  # which arming of it may still fire (not exported)
 
     def to_data(self, redact: bool = False) -> dict[str, Any]:
         return {"id": self.id, "url": redact_url(self.url) if redact else self.url, "ref": self.ref,
@@ -178,12 +188,19 @@ DOCUMENTED_RETRY_DELAYS_MS = (1_000, 5_000, 15_000, 60_000, 300_000)
 
 
 class CallbackDispatcher:
-    """Owns the deliveries of one provider; the HTTP session is opened on first use."""
+    """Owns the deliveries of one provider; the HTTP session is opened on first use.
+
+    Attempts run as scheduler jobs, so deliveries to different receivers go out
+    concurrently (the scheduler's pool bounds how many). At most `capacity`
+    deliveries are kept, the oldest forgotten first (a forgotten delivery that
+    was still scheduled is not attempted again); every operation on them is
+    O(1) or a heap push.
+    """
 
     def __init__(self, scheduler: Scheduler, clock: Clock, payload_for: PayloadSource,
                  retry_delays_ms: tuple[int, ...] = DOCUMENTED_RETRY_DELAYS_MS,
                  timeout_s: float = 30.0, user_agent: str = "mockserver-callbacks/1",
-                 allow_list: AllowList | None = None) -> None:
+                 allow_list: AllowList | None = None, capacity: int | None = None) -> None:
         self.scheduler = scheduler
         self.allow_list = allow_list or AllowList()  # checked again after DNS resolution
         self.clock = clock
@@ -191,51 +208,92 @@ class CallbackDispatcher:
         self.retry_delays_ms = retry_delays_ms
         self.timeout_s = timeout_s
         self.user_agent = user_agent
-        self._deliveries: dict[str, Delivery] = {}
+        self.capacity = capacity
+        self._deliveries: OrderedDict[str, Delivery] = OrderedDict()
+        self._by_ref: dict[str, str] = {}  # job id -> its delivery's id
+        self._scheduled: set[str] = set()  # ids of deliveries in state SCHEDULED
+        self._in_flight: set[str] = set()  # ids of deliveries with an attempt under way
         self._next_id = 1
         self._generation = 0  # bumped on reset/import, so work scheduled before becomes a no-op
         self._session: aiohttp.ClientSession | None = None
 
     def schedule(self, url: str, ref: str, owner: str, due_ms: int) -> Delivery:
+        while f"dlv_{self._next_id:06d}" in self._deliveries:  # an imported delivery may hold the next id
+            self._next_id += 1
         delivery = Delivery(f"dlv_{self._next_id:06d}", url, ref, owner, SCHEDULED, due_ms)
         self._next_id += 1
-        self._deliveries[delivery.id] = delivery
+        self._keep(delivery)
         self._arm(delivery)
         return delivery
 
+    def _keep(self, delivery: Delivery) -> None:
+        self._deliveries[delivery.id] = delivery
+        self._by_ref[delivery.ref] = delivery.id
+        if delivery.state == SCHEDULED:
+            self._scheduled.add(delivery.id)
+        while self.capacity is not None and len(self._deliveries) > self.capacity:
+            _, oldest = self._deliveries.popitem(last=False)
+            self._scheduled.discard(oldest.id)
+            if self._by_ref.get(oldest.ref) == oldest.id:
+                del self._by_ref[oldest.ref]
+
     def _arm(self, delivery: Delivery) -> None:
-        generation, delivery_id = self._generation, delivery.id
+        delivery.armed += 1
+        generation, token, delivery_id = self._generation, delivery.armed, delivery.id
         due = delivery.next_due_ms
         assert due is not None
 
         async def run() -> None:
-            if generation == self._generation:
-                await self._attempt(delivery_id, due)
+            current = self._deliveries.get(delivery_id)
+            if generation == self._generation and current is delivery and delivery.armed == token:
+                await self._attempt(delivery, due)
 
         self.scheduler.call_at(due, run)
 
-    async def _attempt(self, delivery_id: str, scheduled_ms: int) -> None:
-        delivery = self._deliveries.get(delivery_id)
-        if delivery is None or delivery.state != SCHEDULED:
+    async def _attempt(self, delivery: Delivery, scheduled_ms: int) -> None:
+        if delivery.state != SCHEDULED or delivery.id in self._in_flight:
             return
+        generation = self._generation
         attempt = Attempt(len(delivery.attempts) + 1, scheduled_ms, self.clock.now_ms())
         payload = self.payload_for(delivery.ref, attempt.attempted_ms)
-        if payload is None:
+        refused = self._refusal(delivery.url)
+        if refused is not None:
+            attempt.error = refused
+        elif payload is None:
             attempt.error = "the payload is no longer available"
         else:
-            attempt.status, attempt.error = await self._post(delivery.url, payload)
+            self._in_flight.add(delivery.id)
+            try:
+                attempt.status, attempt.error = await self._post(delivery.url, payload)
+            finally:
+                self._in_flight.discard(delivery.id)
+        if generation != self._generation or self._deliveries.get(delivery.id) is not delivery:
+            return  # reset, imported over or forgotten meanwhile: this attempt belongs to nothing now
         delivery.attempts.append(attempt)
         retries_used = len(delivery.attempts) - 1
         if attempt.acknowledged:
             delivery.state, delivery.next_due_ms = DELIVERED, None
-        elif payload is None or retries_used >= len(self.retry_delays_ms):
+        elif payload is None or refused is not None or retries_used >= len(self.retry_delays_ms):
             delivery.state, delivery.next_due_ms = FAILED, None
         else:
             # The delay counts from the end of the failed attempt, as a real sender's would.
             delivery.next_due_ms = self.clock.now_ms() + self.retry_delays_ms[retries_used]
             self._arm(delivery)
-        if not any(d.state == SCHEDULED for d in self._deliveries.values()):
+        if delivery.state != SCHEDULED:
+            self._scheduled.discard(delivery.id)
+        if not self._scheduled and not self._in_flight:
             await self.close()  # nothing left to send: do not hold sockets open
+
+    def _refusal(self, url: str) -> str | None:
+        """Why the URL may not be called now; checked at every attempt, whatever put the delivery here.
+
+        IP literals need this: aiohttp connects to them without asking the resolver.
+        """
+        try:
+            self.allow_list.check(url)
+        except CallbackRefused as refused:
+            return f"refused: {refused}"
+        return None
 
     async def _post(self, url: str, payload: Any) -> tuple[int | None, str | None]:
         if self._session is None or self._session.closed:
@@ -271,32 +329,52 @@ class CallbackDispatcher:
         return self._deliveries.get(delivery_id)
 
     def for_ref(self, ref: str) -> Delivery | None:
-        return next((d for d in self._deliveries.values() if d.ref == ref), None)
+        found = self._by_ref.get(ref)
+        return self._deliveries.get(found) if found is not None else None
 
     def reschedule(self, delivery_id: str, due_ms: int) -> None:
         """Move a delivery that has not started yet (its job was forced to finish early)."""
         delivery = self._deliveries[delivery_id]
-        if delivery.state == SCHEDULED and not delivery.attempts:
-            self._generation += 1
+        if delivery.state == SCHEDULED and not delivery.attempts and delivery.id not in self._in_flight:
             delivery.next_due_ms = due_ms
-            self._rearm_all()
-
-    def _rearm_all(self) -> None:
-        for delivery in self._deliveries.values():
-            if delivery.state == SCHEDULED and delivery.next_due_ms is not None:
-                self._arm(delivery)
+            self._arm(delivery)  # the earlier arming no longer fires
 
     def export(self) -> dict[str, Any]:
         return {"next_id": self._next_id, "deliveries": [d.to_data() for d in self._deliveries.values()]}
 
     def load(self, data: dict[str, Any]) -> None:
-        """Replace every delivery; scheduled ones are armed again at their due instants."""
+        """Replace every delivery; scheduled ones are armed again at their due instants.
+
+        Raises `StateProblem` for a delivery this dispatcher would not make: a URL the
+        allow-list refuses (as a live submit would), a repeated id, more deliveries than it keeps.
+        """
         self.reset()
-        self._deliveries = {item["id"]: Delivery.from_data(item) for item in data.get("deliveries", [])}
+        items = data.get("deliveries", [])
+        if self.capacity is not None and len(items) > self.capacity:
+            raise StateProblem(".deliveries", f"{len(items)} deliveries, but this server keeps at most {self.capacity}")
+        for index, item in enumerate(items):
+            delivery = Delivery.from_data(item)
+            where = f".deliveries[{index}]"
+            if delivery.id in self._deliveries:
+                raise StateProblem(f"{where}.id", f"{delivery.id!r} is used twice")
+            try:
+                self.allow_list.check(delivery.url)
+            except CallbackRefused as refused:
+                raise StateProblem(f"{where}.url", str(refused)) from None
+            if (delivery.state == SCHEDULED) != isinstance(delivery.next_due_ms, int):
+                raise StateProblem(f"{where}.next_due_ms", "an instant exactly when the state is scheduled")
+            if len(delivery.attempts) > 1 + len(self.retry_delays_ms):
+                raise StateProblem(f"{where}.attempts", f"more than the {1 + len(self.retry_delays_ms)} a delivery makes")
+            self._keep(delivery)
         self._next_id = int(data.get("next_id", len(self._deliveries) + 1))
-        self._rearm_all()
+        for delivery in self._deliveries.values():
+            if delivery.state == SCHEDULED:
+                self._arm(delivery)
 
     def reset(self) -> None:
         self._generation += 1
         self._deliveries.clear()
+        self._by_ref.clear()
+        self._scheduled.clear()
+        self._in_flight.clear()
         self._next_id = 1

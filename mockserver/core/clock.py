@@ -29,7 +29,10 @@ def parse_duration_ms(text: str) -> int:
             raise ValueError(f"not an ISO 8601 duration: {text!r}")
         parts = iso.groupdict()
         whole = sum(int(parts[unit] or 0) * _UNIT_MS[unit] for unit in ("w", "d", "h", "m"))
-        return whole + int(float(parts["s"] or 0) * 1000)
+        seconds = float(parts["s"] or 0)
+        if seconds > MAX_INSTANT_MS:  # hundreds of digits read as infinity; no clock goes that far anyway
+            raise ValueError(f"duration too long: {text[:40]!r}")
+        return whole + int(seconds * 1000)
     pos, total = 0, 0
     for match in _SHORT_DURATION.finditer(raw):
         if match.start() != pos:
@@ -53,6 +56,18 @@ def iso_from_ms(ms: int) -> str:
     """Epoch milliseconds as an ISO 8601 UTC string with a Z suffix."""
     moment = datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# The instants the mock handles: years 1970 to 9999, what ISO 8601 text and every client can show.
+MIN_INSTANT_MS = 0
+MAX_INSTANT_MS = 253_402_300_799_999  # 9999-12-31T23:59:59.999Z
+
+
+def check_instant_ms(ms: int, what: str = "the clock") -> int:
+    """`ms` when it lies in years 1970-9999; ValueError otherwise."""
+    if not MIN_INSTANT_MS <= ms <= MAX_INSTANT_MS:
+        raise ValueError(f"{what} must stay within 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z")
+    return ms
 
 
 @dataclass(frozen=True)
@@ -89,12 +104,13 @@ class Clock:
 
     def freeze(self, at_ms: int | None = None) -> None:
         """Stop time at `at_ms`, or at the current reading."""
-        self._frozen_ms = self.now_ms() if at_ms is None else at_ms
+        self._frozen_ms = self.now_ms() if at_ms is None else check_instant_ms(at_ms)
 
     def advance(self, delta_ms: int) -> None:
         """Move time forward; a running clock keeps running from the new reading."""
         if delta_ms < 0:
             raise ValueError("the clock only moves forward")
+        check_instant_ms(self.now_ms() + delta_ms)
         if self._frozen_ms is not None:
             self._frozen_ms += delta_ms
         else:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 
 @dataclass
@@ -34,3 +35,24 @@ class headers_on_errors:
         if isinstance(error, ApiError) and self.headers:
             error.headers = {**self.headers, **error.headers}
         return False
+
+
+class StateProblem(ValueError):
+    """Imported state that does not fit: where (a path relative to the state given, such as
+    ".jobs[3].owner") and why. Snapshot validation prefixes the provider's own path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"at {path or '.'}: {reason}")
+        self.path, self.reason = path, reason
+
+    def within(self, prefix: str) -> "StateProblem":
+        return StateProblem(prefix + self.path, self.reason)
+
+
+@contextlib.contextmanager
+def state_part(prefix: str) -> Iterator[None]:
+    """Inside, a `StateProblem` gets `prefix` (the path of the part being imported) in front of its path."""
+    try:
+        yield
+    except StateProblem as problem:
+        raise problem.within(prefix) from None

@@ -11,8 +11,12 @@ completed, OutX's pending -> completed agent tasks).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any, Iterator
+
+from mockserver.core.clock import check_instant_ms
+from mockserver.core.errors import StateProblem
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,13 +108,15 @@ class JobStore:
 
     An expired job answers exactly like an unknown one; expired jobs are also
     dropped from memory when `purge` runs, and beyond `capacity` the oldest
-    jobs are forgotten, so a long-lived server stays small.
+    jobs are forgotten, so a long-lived server stays small. Every operation is
+    O(1) (amortised for `purge`): jobs are kept in submission order.
     """
 
     def __init__(self, ttl_ms: int | None = None, capacity: int | None = None) -> None:
         self.ttl_ms = ttl_ms
         self.capacity = capacity  # at most this many jobs; the oldest are forgotten first
-        self._jobs: dict[str, Job] = {}
+        # Ordered, with O(1) removal at the front (a plain dict slows down when emptied from the front).
+        self._jobs: OrderedDict[str, Job] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._jobs)
@@ -124,7 +130,10 @@ class JobStore:
         self._jobs[job.id] = job
         if self.capacity is not None:
             while len(self._jobs) > self.capacity:  # a long-running mock must not grow without bound
-                del self._jobs[next(iter(self._jobs))]
+                self._jobs.popitem(last=False)
+
+    def __contains__(self, job_id: object) -> bool:
+        return job_id in self._jobs
 
     def expired(self, job: Job, now_ms: int) -> bool:
         return self.ttl_ms is not None and now_ms >= job.finishes_ms + self.ttl_ms
@@ -146,14 +155,32 @@ class JobStore:
         self._jobs[job.id] = job
 
     def purge(self, now_ms: int) -> int:
-        gone = [job_id for job_id, job in self._jobs.items() if self.expired(job, now_ms)]
-        for job_id in gone:
-            del self._jobs[job_id]
-        return len(gone)
+        """Drop the expired jobs at the front (the oldest); one expiring out of turn (forced to end
+        early) answers as unknown already and goes when its turn comes or the capacity pushes it out."""
+        gone = 0
+        while self._jobs:
+            job = next(iter(self._jobs.values()))
+            if not self.expired(job, now_ms):
+                break
+            self._jobs.popitem(last=False)
+            gone += 1
+        return gone
 
     def export(self) -> list[dict[str, Any]]:
         return [job.to_data() for job in self._jobs.values()]
 
     def load(self, data: list[dict[str, Any]]) -> None:
-        jobs = [Job.from_data(item) for item in data]
-        self._jobs = {job.id: job for job in jobs}
+        """Replace every job; raises `StateProblem` for more jobs than kept, a repeated id, or a job
+        that would finish outside the instants the mock can show."""
+        if self.capacity is not None and len(data) > self.capacity:
+            raise StateProblem("", f"{len(data)} jobs, but this server keeps at most {self.capacity} (--max-jobs)")
+        self._jobs = OrderedDict()
+        for index, item in enumerate(data):
+            job = Job.from_data(item)
+            if job.id in self._jobs:
+                raise StateProblem(f"[{index}].id", f"{job.id!r} is used twice")
+            try:
+                check_instant_ms(job.finishes_ms, "the instant the job finishes (submitted_ms + stages)")
+            except ValueError as error:
+                raise StateProblem(f"[{index}].stages", str(error)) from None
+            self._jobs[job.id] = job

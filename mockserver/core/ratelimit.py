@@ -18,6 +18,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from mockserver.core.errors import StateProblem
+
 
 @dataclass(frozen=True, slots=True)
 class Window:
@@ -103,13 +105,23 @@ class RateLimiter:
         return {key: {name: list(log) for name, log in logs.items() if log}
                 for key, logs in self._hits.items() if any(logs.values())}
 
+    def keys(self) -> list[str]:
+        return list(self._hits)
+
     def load(self, data: dict[str, Any]) -> None:
-        known = {window.name for window in self.windows}
-        self._hits = {
-            str(key): {str(name): deque(sorted(int(t) for t in times)) for name, times in logs.items()
-                       if name in known}
-            for key, logs in data.items()
-        }
+        """Replace every window's log; `StateProblem` for a log longer than its window's limit
+        (a window never counts more requests than it lets through)."""
+        limits = {window.name: window.limit for window in self.windows}
+        hits: dict[str, dict[str, deque[int]]] = {}
+        for key, logs in data.items():
+            for name, times in logs.items():
+                if name not in limits:
+                    continue
+                if len(times) > limits[name]:
+                    raise StateProblem(f".{key}.{name}", f"{len(times)} requests, more than the window's limit "
+                                                         f"of {limits[name]}")
+                hits.setdefault(str(key), {})[str(name)] = deque(sorted(int(t) for t in times))
+        self._hits = hits
 
     def clear(self) -> None:
         self._hits.clear()

@@ -17,6 +17,8 @@ from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 from faker import Faker
 
+from mockserver.core.errors import StateProblem
+
 MASK64 = (1 << 64) - 1
 T = TypeVar("T")
 
@@ -237,6 +239,12 @@ class Flags:
         return dict(self._overrides)
 
     def restore(self, overrides: dict[str, object]) -> None:
+        """Replace the overrides (from a snapshot); `StateProblem` names an unknown flag or a non-boolean."""
+        for name, value in overrides.items():
+            if name not in self._defaults:
+                raise StateProblem(f".{name}", "no such flag in the scenario")
+            if not isinstance(value, bool):
+                raise StateProblem(f".{name}", "a flag takes true or false")
         self._overrides.clear()
         for name, value in overrides.items():
             self.set(name, value)

@@ -67,9 +67,13 @@ class Clock:
             body = {"at": at}
         return self._admin.call("POST", "/clock/freeze", body)
 
-    def advance(self, by: str | int) -> dict[str, Any]:
-        """Move time on by "90s", "5m", "PT1H" or milliseconds; due work runs before this returns."""
-        return self._admin.call("POST", "/clock/advance", {"by": by})
+    def advance(self, by: str | int, wait: bool = True) -> dict[str, Any]:
+        """Move time on by "90s", "5m", "PT1H" or milliseconds.
+
+        Work that becomes due (webhook deliveries, retries) has finished when this returns;
+        with `wait=False` it has only started (a slow receiver then delays nothing here).
+        """
+        return self._admin.call("POST", "/clock/advance", {"by": by, "wait": wait})
 
     def unfreeze(self) -> dict[str, Any]:
         return self._admin.call("POST", "/clock/unfreeze", {})

@@ -8,7 +8,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from mockserver.core.clock import Clock
-from mockserver.core.errors import ApiError, headers_on_errors
+from mockserver.core.errors import ApiError, StateProblem, headers_on_errors, state_part
 from mockserver.core.http import Reply
 from mockserver.core.world import derive, stable_key
 from mockserver.providers.appdotnet import errors, params
@@ -44,19 +44,17 @@ class AdnApi:
 
     def import_state(self, state: dict[str, Any]) -> None:
         if state.get("version") != STATE_VERSION:
-            raise ValueError(f"appdotnet state must have version {STATE_VERSION}")
-        flags, issued = state.get("flags", {}), state.get("errors_issued", 0)
-        if not isinstance(flags, dict):
-            raise ValueError("appdotnet flags must be an object of flag names and booleans")
-        unknown = [name for name in flags if name not in self.world.flags.effective()]
-        if unknown:
-            raise ValueError(f"appdotnet state names unknown flags: {', '.join(unknown)}")
-        if not all(isinstance(value, bool) for value in flags.values()):
-            raise ValueError("appdotnet flags take true or false")
+            raise StateProblem(".version", f"appdotnet state must have version {STATE_VERSION}")
+        issued = state.get("errors_issued", 0)
         if not isinstance(issued, int) or isinstance(issued, bool) or issued < 0:
-            raise ValueError("appdotnet errors_issued must be a non-negative integer")
-        self.limits.load(state.get("rate_limits", {}))
-        self.world.flags.restore(flags)
+            raise StateProblem(".errors_issued", "must be a non-negative integer")
+        flags = state.get("flags", {})
+        if not isinstance(flags, dict):
+            raise StateProblem(".flags", "must be an object of flag names and booleans")
+        with state_part(".rate_limits"):
+            self.limits.load(state.get("rate_limits", {}))
+        with state_part(".flags"):
+            self.world.flags.restore(flags)
         self.errors_issued = issued
 
     # -- errors ------------------------------------------------------------------

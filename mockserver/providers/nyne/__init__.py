@@ -10,6 +10,8 @@ from mockserver.providers.nyne.handlers import NyneApi
 from mockserver.providers.nyne.world import NyneWorld
 from mockserver.scenario import ScenarioError
 
+MAX_ERROR_TEXT = 1000  # what a snapshot carries for a failed job (schemas/snapshot/nyne.json)
+
 
 def _world(context: ProviderContext) -> NyneWorld:
     section = context.scenario.section("nyne")
@@ -22,6 +24,8 @@ def _force_job(api: NyneApi, body: dict[str, Any]) -> dict[str, Any]:
     request_id, status, error = body.get("request_id"), body.get("status"), body.get("error")
     if not isinstance(request_id, str) or not isinstance(status, str) or not isinstance(error, (str, type(None))):
         raise ValueError('send {"request_id": "...", "status": "completed" | "failed", "error": optional text}')
+    if error is not None and len(error) > MAX_ERROR_TEXT:
+        raise ValueError(f"error is a text of at most {MAX_ERROR_TEXT} characters")
     return api.force_job(request_id, status, error)
 
 

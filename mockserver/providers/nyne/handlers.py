@@ -8,9 +8,9 @@ import orjson
 from aiohttp import web
 
 from mockserver.core.auth import CredentialIndex, secrets_equal
-from mockserver.core.callbacks import AllowList, CallbackDispatcher
+from mockserver.core.callbacks import AllowList, CallbackDispatcher, CallbackRefused
 from mockserver.core.clock import Clock
-from mockserver.core.errors import ApiError, headers_on_errors
+from mockserver.core.errors import ApiError, StateProblem, headers_on_errors, state_part
 from mockserver.core.http import Reply
 from mockserver.core.jobs import Job, JobStore, Outcome, Stage
 from mockserver.core.ratelimit import RateLimiter, Window
@@ -32,7 +32,7 @@ class NyneApi:
     def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler, max_jobs: int | None = None) -> None:
         self.clock = clock
         self.max_jobs = max_jobs
-        self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload)
+        self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload, capacity=max_jobs)
         self.replace_world(world)
 
     def replace_world(self, world: NyneWorld, clock: Clock | None = None,
@@ -110,9 +110,12 @@ class NyneApi:
 
     def _next_request_id(self, now_ms: int) -> str:
         key = stable_key(self.world.seed, "nyne", "request-id")
-        n = self.submitted
-        self.submitted += 1
-        return f"interaction_{derive(key, n, 0):016x}_{now_ms // 1000}_{1000 + derive(key, n, 1) % 9000}"
+        while True:  # an imported job may already hold the next id
+            n = self.submitted
+            self.submitted += 1
+            request_id = f"interaction_{derive(key, n, 0):016x}_{now_ms // 1000}_{1000 + derive(key, n, 1) % 9000}"
+            if request_id not in self.jobs:
+                return request_id
 
     def _start(self, parsed: InteractionRequest, credential: Credential) -> Job:
         now = self.clock.now_ms()
@@ -210,22 +213,47 @@ class NyneApi:
         }
 
     def import_state(self, state: dict[str, Any]) -> None:
+        """Replace what the API changed; `StateProblem` says where a snapshot does not fit this world."""
         try:
-            self.jobs.load(state.get("jobs", []))
-            for job in self.jobs:
-                _check_input(job.input)
-            self.ledger.load(state.get("ledger", {"entries": []}))
-            self.limiter.load(state.get("rate_limits", {}))
-            self.flags.restore(state.get("flags", {}))
-            self.dispatcher.load(state.get("callbacks", {}))
-            self.submitted = int(state.get("submitted", len(self.jobs)))
-            limited = {c.id for c in self.world.credentials if c.max_concurrent_jobs is not None}
-            self._in_flight = {}
-            for job in self.jobs:
-                if job.owner in limited:
-                    self._in_flight.setdefault(job.owner, []).append(job.id)
+            self._import(state)
+        except StateProblem:
+            raise
         except (KeyError, TypeError, ValueError, AttributeError) as error:
-            raise ValueError(f"not a Nyne state snapshot: {error}") from None
+            raise StateProblem("", f"not a Nyne state snapshot: {error}") from None
+
+    def _import(self, state: dict[str, Any]) -> None:
+        credential_ids = {credential.id for credential in self.world.credentials}
+
+        def known(path: str, credential_id: str) -> None:
+            if credential_id not in credential_ids:
+                raise StateProblem(path, f"{credential_id!r} is not a credential id of the scenario")
+
+        with state_part(".jobs"):
+            self.jobs.load(state.get("jobs", []))
+        for index, job in enumerate(self.jobs):
+            known(f".jobs[{index}].owner", job.owner)
+            with state_part(f".jobs[{index}].input"):
+                _check_input(job.input, self.allow_list)
+        with state_part(".ledger"):
+            self.ledger.load(state.get("ledger", {"entries": []}))
+        for path, credential_id in self.ledger.credential_ids():
+            known(".ledger" + path, credential_id)
+        with state_part(".rate_limits"):
+            self.limiter.load(state.get("rate_limits", {}))
+        for credential_id in self.limiter.keys():
+            known(f".rate_limits.{credential_id}", credential_id)
+        with state_part(".flags"):
+            self.flags.restore(state.get("flags", {}))
+        with state_part(".callbacks"):
+            self.dispatcher.load(state.get("callbacks", {}))
+        for index, delivery in enumerate(self.dispatcher.export()["deliveries"]):
+            known(f".callbacks.deliveries[{index}].owner", delivery["owner"])
+        self.submitted = int(state.get("submitted", len(self.jobs)))
+        limited = {c.id for c in self.world.credentials if c.max_concurrent_jobs is not None}
+        self._in_flight = {}
+        for job in self.jobs:
+            if job.owner in limited:
+                self._in_flight.setdefault(job.owner, []).append(job.id)
 
     def default_credentials(self) -> dict[str, Any]:
         """The first credential pair (what a test client sends unless told otherwise) and, under `limited`, the
@@ -248,14 +276,20 @@ def _pending_ms(job: Job) -> int:
     return job.stages[0].duration_ms if job.stages and job.stages[0].status == PENDING else 0
 
 
-def _check_input(data: Any) -> None:
+def _check_input(data: Any, allow_list: AllowList) -> None:
     """A snapshot's job input must be a request the world can answer, or polls would fail later."""
     parsed = InteractionRequest.from_data(data)
     kinds = TYPES_BY_PLATFORM.get(parsed.platform)
     if kinds is None or parsed.interaction_type not in kinds or not isinstance(parsed.max_results, int):
-        raise ValueError(f"job input {data!r} is not a valid request")
+        raise StateProblem("", f"job input {data!r} is not a valid request")
     if (parsed.tweet_id if parsed.interaction_type == REPLIES else parsed.username) is None:
-        raise ValueError(f"job input {data!r} names no account or tweet")
+        raise StateProblem("", f"job input {data!r} names no account or tweet")
+    if parsed.callback_url is not None:
+        try:
+            allow_list.check(parsed.callback_url)
+        except CallbackRefused as refused:
+            raise StateProblem(".callback_url", str(refused)) from None
+
 
 
 async def _json_body(request: web.Request) -> Any:

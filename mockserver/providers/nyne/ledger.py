@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Iterator
+
+from mockserver.core.errors import StateProblem
 
 CREDITS_PER_REQUEST = 3
 NETWORK_REQUEST, NO_RESULTS, FAILED = "network_intelligence_request", "no_results", "failed"
@@ -40,11 +43,12 @@ class CreditLedger:
 
     Beyond `max_entries`, the oldest entries are folded into per-key totals, so the
     credits used stay exact while a long-running mock keeps a bounded record.
+    Recording, folding and rewriting an entry are O(1).
     """
 
     def __init__(self, max_entries: int | None = None, rule: ChargingRule = ChargingRule()) -> None:
         self.rule = rule
-        self._charges: list[Charge] = []
+        self._charges: OrderedDict[str, Charge] = OrderedDict()  # by request id, in recording order
         self._folded: dict[str, int] = {}  # credential id -> credits of entries no longer listed
         self.max_entries = max_entries
 
@@ -58,26 +62,24 @@ class CreditLedger:
         else:
             credits, reason = self.rule.cost(results)
         charge = Charge(request_id, credential_id, submitted_ms, settles_ms, credits, reason)
-        self._charges.append(charge)
+        self._charges[request_id] = charge
         if self.max_entries is not None and len(self._charges) > self.max_entries:
-            oldest = self._charges.pop(0)  # long settled in practice: jobs finish in seconds
+            _, oldest = self._charges.popitem(last=False)  # long settled in practice: jobs finish in seconds
             self._folded[oldest.credential_id] = self._folded.get(oldest.credential_id, 0) + oldest.credits
         return charge
 
     def settle_early(self, request_id: str, settles_ms: int, results: int | None) -> None:
-        """Rewrite a charge whose job was forced to finish differently."""
-        for position, charge in enumerate(self._charges):
-            if charge.request_id == request_id:
-                del self._charges[position]
-                self.record(request_id, charge.credential_id, charge.submitted_ms, settles_ms, results)
-                return
+        """Rewrite a charge whose job was forced to finish differently (it becomes the newest entry)."""
+        charge = self._charges.pop(request_id, None)
+        if charge is not None:
+            self.record(request_id, charge.credential_id, charge.submitted_ms, settles_ms, results)
 
     def view(self, now_ms: int) -> dict[str, Any]:
         """Per credential id: credits used so far and every entry, with whether it has settled."""
         accounts: dict[str, dict[str, Any]] = {
             credential: {"credits_used": credits, "entries": []} for credential, credits in self._folded.items()
         }
-        for charge in self._charges:
+        for charge in self._charges.values():
             account = accounts.setdefault(charge.credential_id, {"credits_used": 0, "entries": []})
             settled = now_ms >= charge.settles_ms
             if settled:
@@ -85,9 +87,25 @@ class CreditLedger:
             account["entries"].append({**asdict(charge), "settled": settled})
         return accounts
 
+    def credential_ids(self) -> Iterator[tuple[str, str]]:
+        """(path within the exported ledger, credential id) of every entry and folded total."""
+        for index, charge in enumerate(self._charges.values()):
+            yield f".entries[{index}].credential_id", charge.credential_id
+        for credential_id in self._folded:
+            yield f".folded.{credential_id}", credential_id
+
     def export(self) -> dict[str, Any]:
-        return {"entries": [asdict(charge) for charge in self._charges], "folded": dict(self._folded)}
+        return {"entries": [asdict(charge) for charge in self._charges.values()], "folded": dict(self._folded)}
 
     def load(self, data: dict[str, Any]) -> None:
-        self._charges = [Charge(**item) for item in data["entries"]]
+        entries = data["entries"]
+        if self.max_entries is not None and len(entries) > self.max_entries:
+            raise StateProblem(".entries", f"{len(entries)} entries, but this server keeps at most {self.max_entries}")
+        charges: OrderedDict[str, Charge] = OrderedDict()
+        for index, item in enumerate(entries):
+            charge = Charge(**item)
+            if charge.request_id in charges:
+                raise StateProblem(f".entries[{index}].request_id", f"{charge.request_id!r} is charged twice")
+            charges[charge.request_id] = charge
+        self._charges = charges
         self._folded = {str(k): int(v) for k, v in data.get("folded", {}).items()}

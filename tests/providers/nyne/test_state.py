@@ -47,11 +47,16 @@ async def test_a_malformed_snapshot_is_refused_with_a_clear_error(nyne: TestClie
             "stages": [["queued", 1000]], "outcome": {"status": "completed", "output": None, "error": None},
             "input": {"platform": "twitter", "interaction_type": "followers", "username": "janedoe",
                       "tweet_id": None, "max_results": 10, "callback_url": None}}
-    for broken in ({"jobs": [{"id": "x"}]}, {"jobs": [{**good, "input": {"platform": "myspace"}}]},
-                   {"jobs": [{**good, "input": {**good["input"], "username": None}}]},
-                   {"flags": {"nope": True}}, {"ledger": [{"credits": 3}]}, {"callbacks": {"deliveries": [{}]}}):
-        with pytest.raises(ValueError, match="not a Nyne state snapshot"):
+    for broken, where in (({"jobs": [{"id": "x"}]}, "at .: not a Nyne state snapshot"),
+                          ({"jobs": [{**good, "input": {"platform": "myspace"}}]}, "at .jobs[0].input: "),
+                          ({"jobs": [{**good, "input": {**good["input"], "username": None}}]}, "at .jobs[0].input: "),
+                          ({"jobs": [{**good, "owner": "someone"}]}, "at .jobs[0].owner: "),
+                          ({"flags": {"nope": True}}, "at .flags.nope: no such flag"),
+                          ({"ledger": [{"credits": 3}]}, "at .: not a Nyne state snapshot"),
+                          ({"callbacks": {"deliveries": [{}]}}, "at .: not a Nyne state snapshot")):
+        with pytest.raises(ValueError) as refused:
             runtime.import_state(broken)
+        assert str(refused.value).startswith(where)
     runtime.import_state({"jobs": [good]})
     await advance(nyne, 1_000)
     assert (await poll(nyne, good["id"]))["data"]["result"]["total_count"] == 10
