@@ -15,7 +15,7 @@ from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.cors import CorsSwitch, install_cors
 from mockserver.paths import data_dir
-from mockserver.persistence import StateSaver, restore_from_file
+from mockserver.persistence import attach_state_file
 from mockserver.providers import ProviderRuntime, available_providers, provider_spec
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
@@ -97,7 +97,6 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     app.cleanup_ctx.append(app[SCHEDULER].lifecycle)
     app.on_cleanup.append(_close_providers)
     if settings.state_path is not None:
-        restore_from_file(app, settings.state_path)
-        app.cleanup_ctx.append(StateSaver(settings.state_path, settings.state_interval_s).lifecycle)
+        attach_state_file(app, settings.state_path, settings.state_interval_s)
     app.add_subapp("/__admin", create_admin_app(settings.admin_token))
     return app

@@ -4,7 +4,10 @@ Saves are atomic (temporary file, fsync, rename, fsync of the directory), so
 the file is always a whole snapshot: the previous one or the new one. A save
 happens every `interval` seconds when something changed, and at shutdown; at
 most the last interval is lost to a crash. A file that cannot be read back is
-an error the user must resolve, never a silent fresh start.
+an error the user must resolve, never a silent fresh start. A save that fails
+(a full disk, anything) is logged once and retried every interval; the save
+at shutdown always runs. An exclusive lock on FILE.lock keeps a second
+server off the same file.
 """
 
 from __future__ import annotations
@@ -13,7 +16,12 @@ import asyncio
 import logging
 import os
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import IO, Any, AsyncIterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX
+    fcntl = None  # type: ignore[assignment]
 
 import orjson
 from aiohttp import web
@@ -70,12 +78,53 @@ def restore_from_file(app: web.Application, path: Path) -> bool:
     return True
 
 
+class StateFileLock:
+    """An exclusive `flock` on FILE.lock, held while a server uses FILE; it holds the owner's pid.
+
+    The lock file stays when released: deleting it could let two servers lock two different files.
+    The kernel drops the lock of a killed process, so a crash never leaves the state file stuck.
+    """
+
+    def __init__(self, state_path: Path) -> None:
+        self.state_path = state_path
+        self.path = state_path.with_name(state_path.name + ".lock")
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        if fcntl is None:
+            raise StateFileError("--state needs file locks (fcntl), which this platform lacks")
+        try:
+            file = open(self.path, "a+", encoding="utf-8")
+        except OSError as error:
+            raise StateFileError(f"cannot create the lock file {self.path}: {error.strerror or error}") from None
+        try:
+            fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            file.seek(0)
+            holder = file.read().strip()[:20]
+            file.close()
+            by = f" (pid {holder})" if holder.isdecimal() else ""
+            raise StateFileError(f"state file {self.state_path} is in use by another mockserver{by}; stop it, "
+                                 "or give this server another --state file") from None
+        file.truncate(0)
+        file.write(str(os.getpid()))
+        file.flush()
+        self._file = file
+
+    def release(self) -> None:
+        file, self._file = self._file, None
+        if file is not None:
+            file.truncate(0)
+            file.close()  # closing drops the lock
+
+
 class StateSaver:
     """Writes the snapshot when it changed; `lifecycle` runs it periodically and at shutdown."""
 
-    def __init__(self, path: Path, interval_s: float) -> None:
-        self.path, self.interval_s = path, interval_s
+    def __init__(self, path: Path, interval_s: float, lock: StateFileLock | None = None) -> None:
+        self.path, self.interval_s, self.lock = path, interval_s, lock
         self._last: bytes | None = None
+        self._failing: str | None = None  # why saving fails, while it does (logged once per reason)
 
     def save(self, app: web.Application) -> bool:
         data = orjson.dumps(export_snapshot(app), option=orjson.OPT_SORT_KEYS)
@@ -85,18 +134,54 @@ class StateSaver:
         self._last = data
         return True
 
+    def save_or_log(self, app: web.Application, when: str = "") -> bool:
+        """Save; on any failure log one line (once per distinct reason) and report False: the caller retries."""
+        try:
+            self.save(app)
+        except Exception as error:  # noqa: BLE001 - a failing save must never stop the saver or the server
+            reason = f"{type(error).__name__}: {getattr(error, 'strerror', None) or error}"
+            if reason != self._failing:
+                log.error("could not save the state to %s%s: %s; retrying every %g s",
+                          self.path, when, reason, self.interval_s)
+            self._failing = reason
+            return False
+        if self._failing is not None:
+            log.warning("the state is saved to %s again", self.path)
+            self._failing = None
+        return True
+
     async def _every_interval(self, app: web.Application) -> None:
         while True:
             await asyncio.sleep(self.interval_s)
-            try:
-                self.save(app)
-            except OSError:  # a full disk must not take the mock down; the next save retries
-                log.exception("could not save the state to %s", self.path)
+            self.save_or_log(app)
 
     async def lifecycle(self, app: web.Application) -> AsyncIterator[None]:
-        async with running(self._every_interval(app), "mockserver-state-saver"):
-            yield
         try:
-            self.save(app)
-        except OSError:
-            log.exception("could not save the state to %s at shutdown", self.path)
+            async with running(self._every_interval(app), "mockserver-state-saver"):
+                yield
+        finally:
+            for retry_s in _SHUTDOWN_RETRIES_S:  # the last chance to keep what changed: a few tries
+                if self.save_or_log(app, " at shutdown"):
+                    break
+                await asyncio.sleep(retry_s)
+            else:
+                log.error("the state at shutdown was not saved to %s; it holds the last state saved", self.path)
+            if self.lock is not None:
+                self.lock.release()
+
+
+_SHUTDOWN_RETRIES_S = (0.1, 0.3, 0)
+
+
+def attach_state_file(app: web.Application, path: Path, interval_s: float) -> None:
+    """Lock `path`, restore what it holds, and keep saving to it while the app runs."""
+    if not path.parent.is_dir():
+        raise StateFileError(f"the directory of state file {path} does not exist")
+    lock = StateFileLock(path)
+    lock.acquire()
+    try:
+        restore_from_file(app, path)
+    except BaseException:
+        lock.release()
+        raise
+    app.cleanup_ctx.append(StateSaver(path, interval_s, lock).lifecycle)

@@ -56,14 +56,16 @@ def validate_snapshot(snapshot: Any, schemas: SchemaStore, providers: Iterable[s
     providers = tuple(providers)
     if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError("$.format", f'not a state snapshot: format must be "{SNAPSHOT_FORMAT}"')
-    problems = schemas.violations(SNAPSHOT_SCHEMA, snapshot)
-    if problems:
-        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise SnapshotError(problems[0].path, problems[0].message + more)
     try:
+        problems = schemas.fast_violations(SNAPSHOT_SCHEMA, snapshot)
         orjson.dumps(snapshot)  # what a caller handed over as Python data must also be JSON
-    except TypeError as error:
+    except (ValueError, TypeError) as error:
         raise SnapshotError("$", f"not JSON data: {error}") from None
+    if problems:
+        first = problems[0]
+        message = first.message if len(first.message) <= 200 else first.message[:200] + "..."
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise SnapshotError(first.path, message + more)
     clock = _clock_state(snapshot["clock"])
     states = snapshot.get("providers", {})
     foreign = [name for name in states if name not in providers]

@@ -77,10 +77,19 @@ async def get_state(request: web.Request) -> web.Response:
     return json_response(export_snapshot(request.config_dict))
 
 
+def state_body_limit(max_jobs: int) -> int:
+    """How large a snapshot PUT may be: room for everything the server keeps (--max-jobs per provider)."""
+    return 64 * 1024**2 + 16 * 1024 * max_jobs
+
+
 async def put_state(request: web.Request) -> web.Response:
     """Replace the whole mutable state by a snapshot; on any error nothing changes."""
     app = request.config_dict
-    snapshot = await json_object(request)
+    limit = state_body_limit(app[SETTINGS].max_jobs)
+    try:
+        snapshot = await json_object(request.clone(client_max_size=limit))
+    except web.HTTPRequestEntityTooLarge:
+        raise AdminError(413, "snapshot_too_large", f"a snapshot may be at most {limit} bytes") from None
     try:
         restore_snapshot(app, snapshot)
     except SnapshotError as error:

@@ -90,14 +90,17 @@ class Scheduler:
             log.error("scheduler could not start due work: %s: %s", type(error).__name__, error)
 
     async def _isolated(self, job: Job) -> None:
+        deadline = asyncio.timeout(self.job_timeout_s)
         try:
-            await asyncio.wait_for(job(), self.job_timeout_s)
-        except asyncio.TimeoutError:
-            self.failed += 1
-            log.error("scheduled job %s did not finish within %g s and was cancelled", _name(job), self.job_timeout_s)
+            async with deadline:
+                await job()
         except Exception as error:  # noqa: BLE001 - one failing job must not touch the others
             self.failed += 1
-            log.error("scheduled job %s failed: %s: %s", _name(job), type(error).__name__, error)
+            if deadline.expired():
+                log.error("scheduled job %s did not finish within %g s and was cancelled", _name(job),
+                          self.job_timeout_s)
+            else:
+                log.error("scheduled job %s failed: %s: %s", _name(job), type(error).__name__, error)
 
     async def run_due(self, wait: bool = True) -> int:
         """Start everything due by now; with `wait`, also await it, and the due work it schedules.

@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
@@ -31,9 +32,9 @@ class Violation:
         return f"at {self.path}: {self.message}"
 
 
-def _json_path(error: ValidationError) -> str:
+def _json_path(parts: Iterable[str | int]) -> str:
     path = "$"
-    for part in error.absolute_path:
+    for part in parts:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
 
@@ -52,6 +53,7 @@ class SchemaStore:
                 raise ValueError(f"{file}: $id must be {expected_id!r}")
             self._documents[name] = document
         self._validators: dict[str, Draft202012Validator] = {}
+        self._fast_validators: dict[str, Any] = {}
 
     @cached_property
     def registry(self) -> Registry:
@@ -81,9 +83,23 @@ class SchemaStore:
     def violations(self, name: str, instance: Any) -> list[Violation]:
         errors: Iterator[ValidationError] = self.validator(name).iter_errors(instance)
         found = [
-            Violation(_json_path(err), err.message, "/".join(str(p) for p in err.absolute_schema_path))
+            Violation(_json_path(err.absolute_path), err.message, "/".join(str(p) for p in err.absolute_schema_path))
             for err in errors
         ]
+        return sorted(found, key=lambda v: (v.path, v.message))
+
+    def fast_violations(self, name: str, instance: Any) -> list[Violation]:
+        """`violations` by the Rust validator (jsonschema-rs): a hundred times faster, for large
+        documents such as state snapshots; the messages are worded a little differently.
+
+        Raises ValueError when `instance` is not JSON data (a non-string key, nesting too deep).
+        """
+        compiled = self._fast_validators.get(name)
+        if compiled is None:
+            registry = jsonschema_rs.Registry([(doc["$id"], doc) for doc in self._documents.values()])
+            compiled = self._fast_validators[name] = jsonschema_rs.validator_for(self.document(name), registry=registry)
+        found = [Violation(_json_path(err.instance_path), err.message, "/".join(str(p) for p in err.schema_path))
+                 for err in compiled.iter_errors(instance)]
         return sorted(found, key=lambda v: (v.path, v.message))
 
     def is_valid(self, name: str, instance: Any) -> bool:

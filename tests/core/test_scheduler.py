@@ -1,6 +1,11 @@
+"""The scheduler: due order, isolation of each job, a bounded pool, and a loop nothing stops."""
+
 from __future__ import annotations
 
 import asyncio
+import logging
+
+import pytest
 
 from mockserver.core.clock import Clock
 from mockserver.core.scheduler import Scheduler
@@ -73,3 +78,82 @@ async def test_the_background_loop_runs_work_in_real_time() -> None:
         await asyncio.wait_for(done.wait(), timeout=5)
     finally:
         await lifecycle.aclose()
+
+
+async def test_jobs_run_concurrently_within_the_pool_and_in_due_order() -> None:
+    clock = Clock(frozen_at_ms=0)
+    scheduler = Scheduler(clock, max_running=2)
+    release = asyncio.Event()
+    started: list[str] = []
+
+    def blocked(name: str):
+        async def job() -> None:
+            started.append(name)
+            await release.wait()
+        return job
+
+    for name in ("a", "b", "c"):
+        scheduler.call_at(0, blocked(name))
+    assert await scheduler.run_due(wait=False) == 2
+    await asyncio.sleep(0)
+    assert started == ["a", "b"] and scheduler.in_flight() == 2 and scheduler.pending() == 1
+    release.set()  # a freed slot takes the next due job, without anyone moving the clock
+    assert await scheduler.run_due() == 1 and started == ["a", "b", "c"] and scheduler.in_flight() == 0
+
+
+async def test_a_hanging_job_times_out_alone_and_is_logged_in_one_line(caplog: pytest.LogCaptureFixture) -> None:
+    clock = Clock(frozen_at_ms=0)
+    scheduler = Scheduler(clock, job_timeout_s=0.05)
+    ran: list[str] = []
+
+    async def hangs() -> None:
+        await asyncio.sleep(3600)
+
+    async def fine() -> None:
+        ran.append("fine")
+
+    scheduler.call_at(0, hangs)
+    scheduler.call_at(0, fine)
+    with caplog.at_level(logging.ERROR, logger="mockserver.scheduler"):
+        assert await scheduler.run_due() == 2
+    assert ran == ["fine"] and scheduler.failed == 1
+    [record] = caplog.records
+    assert "did not finish within 0.05 s" in record.getMessage() and record.exc_info is None
+
+
+async def test_a_due_instant_that_is_not_an_integer_never_reaches_the_queue() -> None:
+    scheduler = Scheduler(Clock(frozen_at_ms=0))
+
+    async def job() -> None:
+        return None
+
+    for bad in ("soon", 1.5, None, True):
+        with pytest.raises(TypeError, match="due_ms must be an integer"):
+            scheduler.call_at(bad, job)  # type: ignore[arg-type]
+    scheduler.call_at(0, job)
+    assert scheduler.pending() == 1 and await scheduler.run_due() == 1
+
+
+async def test_clear_drops_waiting_work_and_cancels_running_jobs() -> None:
+    clock = Clock(frozen_at_ms=0)
+    scheduler = Scheduler(clock)
+    cancelled = asyncio.Event()
+
+    async def long_job() -> None:
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    async def later() -> None:
+        raise AssertionError("cleared work must not run")
+
+    scheduler.call_at(0, long_job)
+    scheduler.call_at(10, later)
+    await scheduler.run_due(wait=False)
+    await asyncio.sleep(0)
+    scheduler.clear()
+    await asyncio.wait_for(cancelled.wait(), 5)
+    clock.advance(10)
+    assert await scheduler.run_due() == 0 and scheduler.in_flight() == 0

@@ -11,10 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from mockserver.core.clock import MAX_INSTANT_MS
+from mockserver.core.errors import StateProblem
 from mockserver.providers.outfame.accounts import ACTIVE, PAUSED, Account, Transition
 
 PAUSE, RESUME = "pause", "resume"
 MAX_REASON = 500
+MAX_RESUME_DELAY_MS = 3_600_000  # what a snapshot may say; the engine itself takes 60-120 s
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +39,24 @@ class Event:
         return data
 
     @classmethod
-    def from_json(cls, data: Any) -> "Event":
+    def from_json(cls, data: Any, where: str = "") -> "Event":
+        """The event `data` describes; `StateProblem` (at `where`) when it is not one the API could make."""
         if not isinstance(data, dict) or data.get("kind") not in (PAUSE, RESUME):
-            raise ValueError("an event is an object whose kind is pause or resume")
-        at_ms = _int(data, "at_ms", 0, 2**53)
+            raise StateProblem(where, "an event is an object whose kind is pause or resume")
+        at_ms = _int(data, "at_ms", 0, MAX_INSTANT_MS, where)
         if data["kind"] == PAUSE:
             reason = data.get("reason")
             if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
-                raise ValueError(f"a pause reason is a string of at most {MAX_REASON} characters, or null")
-            return cls(PAUSE, at_ms, reason=reason, cancelled=_int(data, "cancelled", 0, 4096))
-        return cls(RESUME, at_ms, delay_ms=_int(data, "delay_ms", 0, 3_600_000))
+                raise StateProblem(f"{where}.reason", f"a string of at most {MAX_REASON} characters, or null")
+            return cls(PAUSE, at_ms, reason=reason, cancelled=_int(data, "cancelled", 0, 4096, where))
+        delay_ms = _int(data, "delay_ms", 0, min(MAX_RESUME_DELAY_MS, MAX_INSTANT_MS - at_ms), where)
+        return cls(RESUME, at_ms, delay_ms=delay_ms)
 
 
-def _int(data: dict[str, Any], name: str, low: int, high: int) -> int:
+def _int(data: dict[str, Any], name: str, low: int, high: int, where: str) -> int:
     value = data.get(name)
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ValueError(f"event field {name} must be an integer from {low} to {high}")
+        raise StateProblem(f"{where}.{name}", f"an integer from {low} to {high}")
     return value
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms
-from mockserver.core.errors import ApiError
+from mockserver.core.errors import ApiError, StateProblem, state_part
 from mockserver.core.world import Pools, derive, unit_float
 from mockserver.providers.outfame import errors
 from mockserver.providers.outfame.accounts import (
@@ -222,11 +222,13 @@ class OutfameWorld:
             raise ValueError("Outfame events are an object keyed by account id")
         parsed: dict[str, tuple[Event, ...]] = {}
         for account_id, events in raw.items():
+            where = f".events.{account_id}"
             if account_id not in self.directory.accounts:
-                raise ValueError(f"Outfame state names an unknown account {account_id!r}")
+                raise StateProblem(where, f"no account {account_id!r} in the scenario")
             if not isinstance(events, list):
-                raise ValueError(f"the events of {account_id} must be a list")
-            parsed[account_id] = tuple(Event.from_json(event) for event in events)
+                raise StateProblem(where, "the events of an account are a list")
+            with state_part(where):
+                parsed[account_id] = tuple(Event.from_json(event, f"[{i}]") for i, event in enumerate(events))
         self.timelines = {account_id: Timeline(account, parsed.get(account_id, ()))
                           for account_id, account in self.directory.accounts.items()}
         self._plans.clear()

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from mockserver.core.clock import parse_instant_ms
+from mockserver.core.errors import StateProblem, state_part
 from mockserver.core.jobs import Job, JobStore, Outcome, Stage
 from mockserver.core.world import derive, derived_uuid, slugify, stable_key
 from mockserver.providers.outx.watchlist import AgentLike, Watchlist
@@ -209,13 +210,25 @@ class AgentDesk:
         return {"accepted": self._accepted, "tasks": self.jobs.export(),
                 "rules": [asdict(rule) for rule in self.rules]}
 
-    def import_state(self, state: dict[str, Any], members: dict[str, Member],
+    def import_state(self, state: dict[str, Any], members_of: dict[str, tuple[Member, ...]],
                      watchlists_of: dict[str, list[Watchlist]]) -> None:
         """Replay accepted tasks in order; the overlay follows from them."""
-        for data in state.get("tasks", []):  # exported in acceptance order
-            job = Job.from_data(data)
-            performer = members[job.outcome.output["performed_by"]["id"]]
-            self.jobs.add(job)
-            self._perform(job, performer, watchlists_of.get(job.owner, []))
-        self.rules = [TaskRule.from_json(rule) for rule in state.get("rules", [])]
+        with state_part(".tasks"):
+            self.jobs.load(state.get("tasks", []))  # exported in acceptance order
+        for index, job in enumerate(list(self.jobs)):
+            if job.owner not in members_of:
+                raise StateProblem(f".tasks[{index}].owner", f"no team {job.owner!r} in the scenario")
+            admin_id = job.outcome.output["performed_by"]["id"]
+            performer = next((m for m in members_of[job.owner] if m.id == admin_id and m.role == "admin"), None)
+            if performer is None:
+                raise StateProblem(f".tasks[{index}].outcome.output.performed_by.id",
+                                   f"{admin_id!r} is not an admin of team {job.owner!r}")
+            self._perform(job, performer, watchlists_of[job.owner])
+        rules = []
+        for index, rule in enumerate(state.get("rules", [])):
+            try:
+                rules.append(TaskRule.from_json(rule))
+            except ValueError as error:
+                raise StateProblem(f".rules[{index}]", str(error)) from None
+        self.rules = rules
         self._accepted = int(state.get("accepted", len(self.jobs)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from mockserver.core.errors import state_part
 from mockserver.core.jobs import Job
 from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.providers.outx.agent import AgentDesk, Member, TaskRule, extension_flag, oldest_admin
@@ -108,7 +109,8 @@ class OutxWorld:
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Onto a freshly built world: flags, then the agent tasks and their likes."""
-        self.flags.restore(state.get("flags", {}))
-        members = {member.id: member for team in self.teams.values() for member in team.members}
-        self.agent.import_state(state.get("agent", {}), members,
-                                {team_id: self.team_watchlists(team_id) for team_id in self.teams})
+        with state_part(".flags"):
+            self.flags.restore(state.get("flags", {}))
+        with state_part(".agent"):
+            self.agent.import_state(state.get("agent", {}), {team.id: team.members for team in self.teams.values()},
+                                    {team_id: self.team_watchlists(team_id) for team_id in self.teams})

@@ -1,0 +1,102 @@
+"""One validated way in for state: a snapshot that does not fit is refused by JSON path and changes nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from tests.abuse.conftest import answers_without_5xx, exported
+from tests.test_cli import free_port, start
+
+Change = Callable[[dict[str, Any]], None]
+
+
+def _nyne(snapshot: dict[str, Any]) -> dict[str, Any]:
+    return snapshot["providers"]["nyne"]
+
+
+REFUSED: list[tuple[str, Change, str]] = [
+    ("clock far in the future", lambda s: s["clock"].update(now_ms=10**18), "$.clock.now_ms"),
+    ("clock before 1970", lambda s: s["clock"].update(now_ms=-1), "$.clock.now_ms"),
+    ("clock as a huge float", lambda s: s["clock"].update(now_ms=1.5e300), "$.clock.now_ms"),
+    ("running clock pushed past 9999", lambda s: s["clock"].update(mode="offset", now_ms=None,
+                                                                    offset_ms=253_402_300_799_999), "$.clock.offset_ms"),
+    ("callback due 'soon'", lambda s: _nyne(s)["callbacks"]["deliveries"][0].update(next_due_ms="soon"),
+     "$.providers.nyne.callbacks.deliveries[0].next_due_ms"),
+    ("scheduled callback with no due instant", lambda s: _nyne(s)["callbacks"]["deliveries"][0].update(next_due_ms=None),
+     "$.providers.nyne.callbacks.deliveries[0].next_due_ms"),
+    ("a count too large to export", lambda s: _nyne(s).update(submitted=10**30), "$.providers.nyne.submitted"),
+    ("callback to the cloud metadata address",
+     lambda s: _nyne(s)["callbacks"]["deliveries"][0].update(url="http://169.254.169.254/latest/meta-data"),
+     "$.providers.nyne.callbacks.deliveries[0].url"),
+    ("callback to a host off the allow-list",
+     lambda s: _nyne(s)["jobs"][0]["input"].update(callback_url="https://evil.example.com/x"),
+     "$.providers.nyne.jobs[0].input.callback_url"),
+    ("a job that would finish after 9999",
+     lambda s: _nyne(s)["jobs"][0].update(stages=[["queued", 253_402_300_799_999]]), "$.providers.nyne.jobs[0].stages"),
+    ("a job of nobody", lambda s: _nyne(s)["jobs"][0].update(owner="someone-else"), "$.providers.nyne.jobs[0].owner"),
+    ("an account the scenario lacks", lambda s: s["providers"]["outfame"].update(events={"acc_nobody": []}),
+     "$.providers.outfame.events.acc_nobody"),
+    ("an unknown flag", lambda s: s["providers"]["outx"].update(flags={"nope": True}), "$.providers.outx.flags.nope"),
+    ("a provider this server does not run", lambda s: s["providers"].update(other={}), "$.providers"),
+    ("a scenario the worlds cannot build", lambda s: s["scenario"].update(outx={"teams": "many"}), "$.scenario"),
+]
+
+
+@pytest.mark.parametrize("change, path", [case[1:] for case in REFUSED], ids=[case[0] for case in REFUSED])
+async def test_a_bad_snapshot_is_a_400_naming_the_path_and_nothing_changes(busy: TestClient, change: Change,
+                                                                          path: str) -> None:
+    before = await exported(busy)
+    snapshot = copy.deepcopy(before)
+    change(snapshot)
+    response = await busy.put("/__admin/state", data=json.dumps(snapshot), headers={"Content-Type": "application/json"})
+    body = await response.json()
+    assert response.status == 400 and body["error"] == "invalid_snapshot", body
+    assert body["message"].startswith(f"at {path}"), body["message"]
+    assert await exported(busy) == before
+    await answers_without_5xx(busy)
+
+
+async def test_what_was_exported_imports_back_exactly(busy: TestClient) -> None:
+    before = await exported(busy)
+    response = await busy.put("/__admin/state", json=before)
+    assert response.status == 200, await response.text()
+    assert await exported(busy) == before
+
+
+async def test_a_snapshot_larger_than_the_request_limit_still_imports(busy: TestClient) -> None:
+    """10,000 Nyne jobs export to megabytes; what export produced, import must take."""
+    before = await exported(busy)
+    nyne = before["providers"]["nyne"]
+    template = nyne["jobs"][0]
+    nyne["jobs"] = [{**template, "id": f"interaction_{n:016x}_1705401600_1000"} for n in range(10_000)]
+    nyne["ledger"]["entries"], nyne["callbacks"]["deliveries"] = [], []
+    body = json.dumps(before).encode()
+    assert len(body) > 1024**2 * 2
+    response = await busy.put("/__admin/state", data=body, headers={"Content-Type": "application/json"})
+    assert response.status == 200, await response.text()
+    assert len((await exported(busy))["providers"]["nyne"]["jobs"]) == 10_000
+
+
+@pytest.mark.parametrize("by", [10**18, "PT" + "9" * 400 + "S", "99999999999999999999d"])
+async def test_the_clock_cannot_be_advanced_out_of_range(busy: TestClient, by: Any) -> None:
+    response = await busy.post("/__admin/clock/advance", json={"by": by})
+    assert response.status == 400, await response.text()
+    await answers_without_5xx(busy)
+
+
+async def test_a_state_file_with_a_clock_out_of_range_refuses_to_start(busy: TestClient, tmp_path: Path) -> None:
+    snapshot = await exported(busy)
+    snapshot["clock"]["now_ms"] = 10**18
+    path = tmp_path / "state.json"
+    path.write_text(json.dumps(snapshot))
+    process = start("--port", str(free_port()), "--state", str(path))
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 2 and out == ""
+    assert err.count("\n") == 1 and err.startswith(f"mockserver: error: state file {path} cannot be restored: "
+                                                   "at $.clock.now_ms:"), err
