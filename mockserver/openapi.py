@@ -112,13 +112,22 @@ def _operation(schemas: SchemaStore, provider: str, endpoint: Endpoint, security
     return operation
 
 
+# Admin calls whose bodies have a published schema: (method, path) -> schema name.
+_ADMIN_ANSWERS = {("GET", "/__admin/state"): "snapshot"}
+_ADMIN_BODIES = {("PUT", "/__admin/state"): "snapshot"}
+
+
 def _admin_paths(admin_routes: Iterable[tuple[str, str, str]]) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     generic = {"type": "object"}
     for method, path, summary in admin_routes:
+        answer = _ref(_ADMIN_ANSWERS[method, path]) if (method, path) in _ADMIN_ANSWERS else generic
         operation = {"operationId": f"admin_{method.lower()}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
                      "summary": summary, "tags": ["admin"],
-                     "responses": {"200": _json_content(generic, summary), "400": _json_content(generic, "Refused")}}
+                     "responses": {"200": _json_content(answer, summary), "400": _json_content(generic, "Refused")}}
+        if (method, path) in _ADMIN_BODIES:
+            operation["requestBody"] = {"required": True, "content": {
+                "application/json": {"schema": _ref(_ADMIN_BODIES[method, path])}}}
         if "{" in path:
             operation["parameters"] = _path_parameters(path)
         paths.setdefault(path, {})[method.lower()] = operation

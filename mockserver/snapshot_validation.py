@@ -22,9 +22,10 @@ from mockserver.core.clock import Clock, ClockState, check_instant_ms
 from mockserver.core.errors import StateProblem
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
-from mockserver.core.world import pools_for
+from mockserver.core.world import DerivedCache, pools_for
 from mockserver.providers import ProviderContext, ProviderRuntime, provider_spec
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
+from mockserver.worlds import build_world
 
 SNAPSHOT_FORMAT = "mockserver-state/1"
 SNAPSHOT_SCHEMA = "snapshot"
@@ -50,9 +51,12 @@ class ValidSnapshot:
     providers: dict[str, dict[str, Any]]  # every provider to restore; {} for one the snapshot leaves out
 
 
-def validate_snapshot(snapshot: Any, schemas: SchemaStore, providers: Iterable[str],
-                      max_jobs: int = 10_000) -> ValidSnapshot:
-    """Check `snapshot` for a server running `providers`; raises `SnapshotError` naming the JSON path."""
+def validate_snapshot(snapshot: Any, schemas: SchemaStore, providers: Iterable[str], max_jobs: int = 10_000,
+                      derived: DerivedCache | None = None) -> ValidSnapshot:
+    """Check `snapshot` for a server running `providers`; raises `SnapshotError` naming the JSON path.
+
+    `derived` (a server's cache of the worlds' seed-and-scenario parts) only makes the dry run faster.
+    """
     providers = tuple(providers)
     if not isinstance(snapshot, dict) or snapshot.get("format") != SNAPSHOT_FORMAT:
         raise SnapshotError("$.format", f'not a state snapshot: format must be "{SNAPSHOT_FORMAT}"')
@@ -78,7 +82,7 @@ def validate_snapshot(snapshot: Any, schemas: SchemaStore, providers: Iterable[s
         raise SnapshotError("$.scenario", str(error)) from None
     valid = ValidSnapshot(snapshot["seed"], snapshot["anchor_ms"], scenario, clock,
                           {name: states.get(name, {}) for name in providers})
-    _dry_run(valid, max_jobs)
+    _dry_run(valid, max_jobs, derived or DerivedCache())
     return valid
 
 
@@ -94,17 +98,17 @@ def _clock_state(clock: dict[str, Any]) -> ClockState:
     return ClockState(mode, reading, offset_ms)
 
 
-def _dry_run(valid: ValidSnapshot, max_jobs: int) -> None:
+def _dry_run(valid: ValidSnapshot, max_jobs: int, derived: DerivedCache) -> None:
     """Build scratch worlds and import into them: the real ones are touched only if this passes."""
     clock = Clock(valid.clock.now_ms)
     context = ProviderContext(valid.seed, clock, pools_for(valid.seed), valid.scenario, valid.anchor_ms,
-                              Scheduler(clock), max_jobs)
+                              Scheduler(clock), max_jobs, derived.parts(valid.seed, valid.scenario.fingerprint))
     for name, state in valid.providers.items():
         spec = provider_spec(name)
         if spec is None:
             raise SnapshotError(f"$.providers.{name}", f"no provider {name} is available")
         try:
-            runtime = spec.build(context)
+            runtime: ProviderRuntime = build_world(name, context, spec.build)  # type: ignore[assignment]
         except ScenarioError as error:
             raise SnapshotError("$.scenario", str(error)) from None
         import_state(runtime, state, f"$.providers.{name}")

@@ -10,7 +10,7 @@ from aiohttp import web
 from mockserver.snapshot_validation import (
     SNAPSHOT_FORMAT, SnapshotError, ValidSnapshot, import_state, validate_snapshot,
 )
-from mockserver.state import CLOCK, PROVIDERS, SCHEMAS, SETTINGS, WORLD
+from mockserver.state import CLOCK, DERIVED, PROVIDERS, SCHEMAS, SETTINGS, WORLD
 from mockserver.worlds import rebuild_worlds
 
 log = logging.getLogger("mockserver.snapshots")
@@ -53,7 +53,7 @@ def restore_snapshot(app: web.Application, snapshot: Any) -> None:
 
     Raises `SnapshotError` (naming the JSON path) and changes nothing when it does not fit.
     """
-    valid = validate_snapshot(snapshot, app[SCHEMAS], app[PROVIDERS], app[SETTINGS].max_jobs)
+    valid = validate_snapshot(snapshot, app[SCHEMAS], app[PROVIDERS], app[SETTINGS].max_jobs, app[DERIVED])
     before = _current(app)
     try:
         _apply(app, valid)

@@ -11,6 +11,9 @@ from typing import Any, Iterator
 from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
 
+from mockserver.admin import create_admin_app
+from mockserver.core.validation import SchemaStore
+from mockserver.openapi import admin_routes, build_openapi
 from mockserver.paths import data_dir
 from mockserver.state import PROVIDERS
 
@@ -129,3 +132,12 @@ async def test_the_scenario_schema_is_published_in_the_components(client: TestCl
     broken["outx"]["teams"][0]["watchlists"][0]["interactions"] = -1
     assert [list(error.absolute_path) for error in scenario.iter_errors(broken)] == [
         ["outx", "teams", 0, "watchlists", 0, "interactions"]]
+
+
+def test_the_state_calls_carry_the_published_snapshot_schema() -> None:
+    document = build_openapi(SchemaStore(data_dir("schemas")), {}, admin_routes(create_admin_app(None)))
+    state = document["paths"]["/__admin/state"]
+    snapshot = {"$ref": "#/components/schemas/snapshot"}
+    assert state["put"]["requestBody"]["content"]["application/json"]["schema"] == snapshot
+    assert state["get"]["responses"]["200"]["content"]["application/json"]["schema"] == snapshot
+    assert "snapshot.nyne" in document["components"]["schemas"]

@@ -11,7 +11,7 @@ from mockserver.admin.clock import clock_json
 from mockserver.admin.common import AdminError, bad_request, json_object, take_int
 from mockserver.core.http import json_response
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
-from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, STRICT, WORLD
+from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
 from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
 from mockserver.worlds import reset_app
 
@@ -74,6 +74,7 @@ async def reset(request: web.Request) -> web.Response:
 
 
 async def get_state(request: web.Request) -> web.Response:
+    """The whole mutable state as a snapshot (schemas/snapshot.json)."""
     return json_response(export_snapshot(request.config_dict))
 
 
