@@ -37,11 +37,16 @@ async def answers_without_5xx(client: TestClient) -> None:
 
 @pytest.fixture
 async def busy(make_client: ClientFactory, unused_tcp_port: int) -> TestClient:
-    """Every provider, with an agent task, a Nyne job whose callback is scheduled, and a pause."""
+    """Every provider, with agent tasks (one failed, a rule left), an App.net rate-limit window,
+    a Nyne job whose callback is scheduled, and a pause."""
     client = await make_client(providers=ALL_PROVIDERS)
+    like = {"social_urn": "urn:li:activity:7123456789012345678"}
     for call in (
-        client.post("/linkedin-agent/like-post", json={"social_urn": "urn:li:activity:7123456789012345678"},
-                    headers={"x-api-key": OUTX_KEY}),
+        client.post("/__admin/providers/outx/force-task", json={"status": "failed", "next": True}),
+        client.post("/linkedin-agent/like-post", json=like, headers={"x-api-key": OUTX_KEY}),
+        client.post("/linkedin-agent/like-post", json=like, headers={"x-api-key": OUTX_KEY}),
+        client.post("/__admin/providers/outx/force-task", json={"status": "completed", "social_urn": like["social_urn"]}),
+        client.get("/stream/0/users/me/interactions", headers={"Authorization": "Bearer YOUR_ACCESS_TOKEN"}),
         client.post("/person/interactions", headers=NYNE_AUTH,
                     json={"username": "janedoe", "type": "followers",
                           "callback_url": f"http://127.0.0.1:{unused_tcp_port}/hook"}),

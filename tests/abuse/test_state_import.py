@@ -100,3 +100,19 @@ async def test_a_state_file_with_a_clock_out_of_range_refuses_to_start(busy: Tes
     assert process.returncode == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"mockserver: error: state file {path} cannot be restored: "
                                                    "at $.clock.now_ms:"), err
+
+
+async def test_new_ids_never_collide_with_imported_ones(busy: TestClient) -> None:
+    """A snapshot whose counters lag behind its ids (hand-made, or edited) must not make the next task or
+    lookup a 500: the next free id is taken."""
+    snapshot = await exported(busy)
+    snapshot["providers"]["outx"]["agent"]["accepted"] = 0
+    snapshot["providers"]["nyne"]["submitted"] = 0
+    assert (await busy.put("/__admin/state", json=snapshot)).status == 200
+    like = await busy.post("/linkedin-agent/like-post", json={"social_urn": "urn:li:activity:1"},
+                           headers={"x-api-key": "YOUR_API_KEY"})
+    lookup = await busy.post("/person/interactions", json={"username": "janedoe", "type": "following"},
+                             headers={"X-API-Key": "YOUR_API_KEY", "X-API-Secret": "YOUR_API_SECRET"})
+    assert (like.status, lookup.status) == (200, 202)
+    taken = {task["id"] for task in snapshot["providers"]["outx"]["agent"]["tasks"]}
+    assert (await like.json())["api_agent_task_id"] not in taken

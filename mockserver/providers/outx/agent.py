@@ -100,6 +100,8 @@ class AgentDesk:
 
     def like(self, team_id: str, admin: Member, urn: str, now_ms: int, watchlists: list[Watchlist]) -> Job:
         index = self._accepted
+        while derived_uuid(self._key, index) in self.jobs:  # an imported task may hold the next id
+            index += 1
         job_id = derived_uuid(self._key, index)
         duration = self._min_ms + derive(self._key, index, 2) % (self._max_ms - self._min_ms + 1)
         rule = self._rule_for(urn)
@@ -111,7 +113,7 @@ class AgentDesk:
         job = Job(id=job_id, owner=team_id, submitted_ms=now_ms, stages=(Stage(PENDING, duration),),
                   outcome=outcome, input={"task_type": TASK_TYPE_LIKE, "social_urn": urn})
         self.jobs.add(job)
-        self._accepted += 1
+        self._accepted = index + 1
         return self._perform(job, admin, watchlists)
 
     def _rule_for(self, urn: str) -> TaskRule | None:

@@ -25,6 +25,9 @@ class Team:
         return oldest_admin(self.members)
 
 
+MAX_TASK_RULES = 1000  # schemas/snapshot/outx.json says the same
+
+
 def failure_flag(watchlist_id: str) -> str:
     return f"watchlist:{watchlist_id}:simulate_failure"
 
@@ -84,6 +87,8 @@ class OutxWorld:
                 raise ValueError('"task_id" must be a string')
             job = self.agent.force(task_id, rule, now_ms)
             return {"task": self.agent.task_json(job, now_ms)}
+        if len(self.agent.rules) >= MAX_TASK_RULES:  # admin-made, but a state must stay bounded all the same
+            raise ValueError(f"at most {MAX_TASK_RULES} task rules are kept; clear them first")
         self.agent.rules.append(rule)
         return {"rule": asdict(rule), "rules": self.task_rules()}
 
