@@ -203,6 +203,9 @@ CASES: dict[tuple[str, str, str], Steps] = {
     ("fidelity.md", "General", "CORS (browser apps)"): [  # off by default: a preflight is an unserved method
         Req("OPTIONS", "/api-interactions", headers={"Origin": "http://localhost:3000",
                                                      "Access-Control-Request-Method": "GET"})],
+    ("fidelity.md", "General", "The clock's range"): [
+        Req("POST", "/__admin/clock/advance", json={"by": 10**18}),
+        Req("POST", "/__admin/clock/freeze", json={"at": "1969-12-31T23:59:59Z"})],
     ("fidelity.md", "General", "Wrong method on a known path"): [
         Req("DELETE", "/api-interactions"), Req("PUT", ADN_PATH), Req("DELETE", NYNE_PATH),
         Req("GET", "/v1/engagement/pause")],
@@ -305,6 +308,8 @@ CASES: dict[tuple[str, str, str], Steps] = {
         nyne({"social_media_url": "https://x.com/janedoe/status/1234567890123456789", "type": "replies",
               "tweet_id": "1234567890123456780"})],
     ("fidelity-nyne.md", "Behaviour", "`max_results`"): [nyne({**NYNE_FOLLOWERS, "max_results": "ten"})],
+    ("fidelity-nyne.md", "Callback targets and SSRF", "When the allow-list is checked"): [
+        nyne({**NYNE_FOLLOWERS, "callback_url": "http://127.0.0.1:9/" + "x" * 8200})],
     ("fidelity-nyne.md", "Behaviour", "`callback_url`"): [
         nyne({**NYNE_FOLLOWERS, "callback_url": "https://hooks.example.org/x"})],
     ("fidelity-nyne.md", "Behaviour", "Unknown or expired `request_id`"): [

@@ -25,7 +25,7 @@ def events_between(api: OutfameApi, after_ms: int, until_ms: int) -> list[dict[s
     """Status changes, engines starting again after a resume, actions attempted, and daily resets."""
     world, found = api.world, []
     for account in world.directory.accounts.values():
-        for transition in world.timelines[account.id].transitions:
+        for transition in world.timelines[account.id].transitions_between(after_ms, until_ms):
             if after_ms < transition.at_ms <= until_ms:
                 found.append({"at_ms": transition.at_ms, "kind": "account", "id": account.id,
                               "what": f"{account.id} becomes {transition.status}"})

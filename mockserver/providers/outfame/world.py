@@ -17,7 +17,7 @@ from mockserver.providers.outfame.accounts import (
 from mockserver.providers.outfame.audience import Audience, audience_for
 from mockserver.providers.outfame.engine import COMPLETED, DayPlan, plan_day
 from mockserver.providers.outfame.render import action, iso_seconds, quality_of
-from mockserver.providers.outfame.timeline import PAUSE, RESUME, Event, Timeline
+from mockserver.providers.outfame.timeline import MAX_EVENTS, PAUSE, RESUME, Event, Timeline
 
 QUEUE_HORIZON_MS = 15 * 60_000  # attempts planned this soon are the queue, shown as pending
 _PLAN_CACHE_SIZE = 256
@@ -49,10 +49,10 @@ class OutfameWorld:
         self.audience: Audience = audience_for(seed, pools)
         self.timelines = {account_id: Timeline(account) for account_id, account in self.directory.accounts.items()}
         self._plans: OrderedDict[tuple[str, int, int], DayPlan] = OrderedDict()
-        # Memos of whole answers. Keys hold the account's Timeline object itself (identity, never equal
-        # to a later one): every pause, resume or state import makes a new Timeline, so nothing cached
-        # before it can answer after it. The clock enters only through counts of attempts, which change
-        # exactly when an answer does.
+        # Memos of whole answers. Keys hold the account's Timeline object itself (identity: a state import
+        # makes new ones, never equal to an old one) and its revision (every pause or resume changes it),
+        # so nothing cached before a change can answer after it. The clock enters only through counts of
+        # attempts, which change exactly when an answer does.
         self._pages: dict[tuple[Any, ...], ActivityPage] = {}
         self._stats: dict[tuple[Any, ...], dict[str, Any]] = {}
         # Rendered actions, keyed by everything `render.action` reads, so they outlive plan changes.
@@ -69,12 +69,14 @@ class OutfameWorld:
 
     def plan(self, account: Account, day: int) -> DayPlan:
         timeline = self.timelines[account.id]
-        cache_key = (account.id, day, len(timeline.events))
+        cache_key = (account.id, day, timeline, timeline.revision)
         cached = self._plans.get(cache_key)
         if cached is not None:
             self._plans.move_to_end(cache_key)
             return cached
-        made = plan_day(account, day, timeline.active_periods(), timeline.burns())
+        # Only what touches the day: O(log n + the day's events), however long the history.
+        window = (day * DAY_MS, (day + 1) * DAY_MS)
+        made = plan_day(account, day, timeline.periods_touching(*window), timeline.burns_between(*window))
         self._plans[cache_key] = made
         if len(self._plans) > _PLAN_CACHE_SIZE:
             self._plans.popitem(last=False)
@@ -96,7 +98,8 @@ class OutfameWorld:
         # The clock matters only through how many attempts are shown (performed or queued) and how
         # many of those are performed (the rest read "pending").
         shown, performed = plan.upto(now_ms + QUEUE_HORIZON_MS), plan.upto(now_ms)
-        key = (account.id, self.timelines[account.id], day, kind, limit, before_seq, shown, performed)
+        timeline = self.timelines[account.id]
+        key = (account.id, timeline, timeline.revision, day, kind, limit, before_seq, shown, performed)
         page = self._pages.get(key)
         if page is None:
             page = self._activity(account, plan, kind, limit, before_seq, shown, now_ms)
@@ -136,7 +139,7 @@ class OutfameWorld:
         # The clock matters through the day, how many attempts are past, and the status (which flips at
         # transition instants, not at attempts); tomorrow's plan, if consulted, follows from the timeline.
         performed = plan.upto(now_ms)
-        key = (account.id, timeline, day, performed, status)
+        key = (account.id, timeline, timeline.revision, day, performed, status)
         found = self._stats.get(key)
         if found is None:
             found = self._stats_body(account, plan, performed, status, now_ms)
@@ -196,7 +199,7 @@ class OutfameWorld:
         return {"account_id": account.id, "status": ACTIVE, "resumed_at": iso_seconds(now_ms)}
 
     def _record(self, account: Account, event: Event) -> None:
-        self.timelines[account.id] = self.timelines[account.id].with_event(event)
+        self.timelines[account.id].add(event)
 
     # -- state ---------------------------------------------------------------------
 
@@ -225,8 +228,8 @@ class OutfameWorld:
             where = f".events.{account_id}"
             if account_id not in self.directory.accounts:
                 raise StateProblem(where, f"no account {account_id!r} in the scenario")
-            if not isinstance(events, list):
-                raise StateProblem(where, "the events of an account are a list")
+            if not isinstance(events, list) or len(events) > MAX_EVENTS:
+                raise StateProblem(where, f"the events of an account are a list of at most {MAX_EVENTS}")
             with state_part(where):
                 parsed[account_id] = tuple(Event.from_json(event, f"[{i}]") for i, event in enumerate(events))
         self.timelines = {account_id: Timeline(account, parsed.get(account_id, ()))

@@ -83,6 +83,18 @@ class TaskRule:
         return cls(data["status"], error, urn)
 
 
+@dataclass(frozen=True, slots=True)
+class FoldedLike:
+    """The like a forgotten task performed: what is needed to show it again after a restore."""
+
+    task_id: str
+    team_id: str
+    admin_id: str
+    social_urn: str
+    submitted_ms: int
+    completed_ms: int
+
+
 class AgentDesk:
     """Every team's agent tasks, the likes they caused, and the rules that decide how future tasks end."""
 
@@ -92,11 +104,15 @@ class AgentDesk:
         self.jobs = JobStore(capacity=max_jobs)
         self._accepted = 0
         self.rules: list[TaskRule] = []
-        # Per (admin id, urn): the tasks that like that post as that admin, in acceptance order.
+        # Per (admin id, urn): the tasks that like that post as that admin, in acceptance order, and the
+        # one among them that performed the like (the first that did not fail).
         self._pairs: dict[tuple[str, str], list[str]] = {}
-        self._liked_for_good: set[tuple[str, str]] = set()  # liked by a task since forgotten (--max-jobs)
+        self._likers: dict[tuple[str, str], str] = {}
+        # Likes watchlists show whose task was forgotten (--max-jobs): kept and exported, so a restore
+        # shows them too and the post is never liked twice (bounded: admins x tracked posts).
+        self._folded: dict[tuple[str, str], FoldedLike] = {}
         self._targets: dict[str, tuple[list[Watchlist], dict[str, Any]]] = {}  # task -> watchlists, performer
-        self._placed: dict[str, list[tuple[Watchlist, AgentLike]]] = {}  # task -> its likes in the overlay
+        self._placed: dict[str, tuple[Job, list[tuple[Watchlist, AgentLike]]]] = {}  # task -> its likes
 
     def like(self, team_id: str, admin: Member, urn: str, now_ms: int, watchlists: list[Watchlist]) -> Job:
         index = self._accepted
@@ -127,13 +143,14 @@ class AgentDesk:
         return None
 
     def _perform(self, job: Job, admin: Member, watchlists: list[Watchlist]) -> Job:
-        """Record the task against its (admin, post) pair and plan the pair's like."""
+        """Record the task against its (admin, post) pair; as the pair's newest, it performs the like
+        unless an earlier one did (O(1): only a forced outcome makes the pair plan again)."""
         pair = (admin.id, job.input["social_urn"])
         self._pairs.setdefault(pair, []).append(job.id)
         self._targets[job.id] = (watchlists, admin.as_author())
         if len(self._targets) > 2 * len(self.jobs) + 64:
             self._forget_dropped()
-        self._replan(pair)
+        self._settle(pair, job, liked=pair in self._likers or pair in self._folded)
         found = self.jobs.peek(job.id)
         assert found is not None
         return found
@@ -141,44 +158,55 @@ class AgentDesk:
     def _replan(self, pair: tuple[str, str]) -> None:
         """The first task of the pair that does not fail performs the like; every other one that
         completes says `already_liked`. The like sits in the overlay at its task's completion time."""
-        liked = pair in self._liked_for_good
+        self._likers.pop(pair, None)
         for job_id in self._pairs[pair]:
             job = self.jobs.peek(job_id)
             if job is None:
                 continue  # forgotten; _forget_dropped tidies up
-            for watchlist, placed in self._placed.pop(job_id, []):
+            for watchlist, placed in self._placed.pop(job_id, (job, []))[1]:
                 watchlist.remove_agent_like(placed)
-            if job.outcome.status != COMPLETED:
-                continue
-            if not liked:
-                self._place_like(job, pair[1])
-            output = {"liked": True, "already_liked": liked, "social_urn": pair[1],
-                      "performed_by": job.outcome.output["performed_by"], "completed_at": job.finishes_ms}
-            liked = True
-            if output != job.outcome.output:
-                self.jobs.replace(Job(job.id, job.owner, job.submitted_ms, job.stages,
-                                      Outcome(COMPLETED, output), job.input))
+            self._settle(pair, job, liked=pair in self._likers or pair in self._folded)
 
-    def _place_like(self, job: Job, urn: str) -> None:
-        watchlists, author = self._targets[job.id]
+    def _settle(self, pair: tuple[str, str], job: Job, liked: bool) -> None:
+        if job.outcome.status != COMPLETED:
+            return
+        if not liked:
+            self._likers[pair] = job.id
+            watchlists, author = self._targets[job.id]
+            self._placed[job.id] = (job, self._place(job.id, job.submitted_ms, job.finishes_ms, pair[1],
+                                                     watchlists, author))
+        output = {"liked": True, "already_liked": liked, "social_urn": pair[1],
+                  "performed_by": job.outcome.output["performed_by"], "completed_at": job.finishes_ms}
+        if output != job.outcome.output:
+            self.jobs.replace(Job(job.id, job.owner, job.submitted_ms, job.stages, Outcome(COMPLETED, output),
+                                  job.input))
+
+    @staticmethod
+    def _place(task_id: str, submitted_ms: int, completed_ms: int, urn: str, watchlists: list[Watchlist],
+               author: dict[str, Any]) -> list[tuple[Watchlist, AgentLike]]:
+        """A like on each watchlist that tracked the post when the task was accepted."""
         placed = []
         for watchlist in watchlists:
-            post = watchlist.post_index_of(urn, job.submitted_ms)
+            post = watchlist.post_index_of(urn, submitted_ms)
             if post is not None:
-                like = AgentLike(derived_uuid(stable_key(job.id, watchlist.id), 0), job.finishes_ms, post, author)
+                like = AgentLike(derived_uuid(stable_key(task_id, watchlist.id), 0), completed_ms, post, author)
                 watchlist.add_agent_like(like)
                 placed.append((watchlist, like))
-        self._placed[job.id] = placed
+        return placed
 
     def _forget_dropped(self) -> None:
-        """Drop what is kept about tasks the store forgot; their likes stay, for good."""
+        """Drop what is kept about tasks the store forgot; the likes watchlists show stay, for good."""
         for pair, job_ids in list(self._pairs.items()):
             kept = [job_id for job_id in job_ids if self.jobs.peek(job_id) is not None]
             for job_id in job_ids:
                 if self.jobs.peek(job_id) is None:
                     self._targets.pop(job_id, None)
-                    if self._placed.pop(job_id, None) is not None:
-                        self._liked_for_good.add(pair)
+                    job, placed = self._placed.pop(job_id, (None, []))
+                    if job is not None and placed:
+                        self._folded[pair] = FoldedLike(job.id, job.owner, pair[0], pair[1], job.submitted_ms,
+                                                        job.finishes_ms)
+                    if self._likers.get(pair) == job_id:
+                        del self._likers[pair]
             if kept:
                 self._pairs[pair] = kept
             else:
@@ -209,12 +237,24 @@ class AgentDesk:
         return data
 
     def export_state(self) -> dict[str, Any]:
+        self._forget_dropped()  # likes of tasks forgotten since the last sweep go into `folded`
         return {"accepted": self._accepted, "tasks": self.jobs.export(),
-                "rules": [asdict(rule) for rule in self.rules]}
+                "rules": [asdict(rule) for rule in self.rules],
+                "folded": [asdict(folded) for folded in self._folded.values()]}
 
     def import_state(self, state: dict[str, Any], members_of: dict[str, tuple[Member, ...]],
                      watchlists_of: dict[str, list[Watchlist]]) -> None:
         """Replay accepted tasks in order; the overlay follows from them."""
+        for index, data in enumerate(state.get("folded", [])):  # before the tasks: they may say already_liked
+            folded = FoldedLike(**data)
+            team = members_of.get(folded.team_id, ())
+            admin = next((m for m in team if m.id == folded.admin_id and m.role == "admin"), None)
+            if admin is None:
+                raise StateProblem(f".folded[{index}]", f"{folded.admin_id!r} is not an admin of team "
+                                                        f"{folded.team_id!r} in the scenario")
+            self._place(folded.task_id, folded.submitted_ms, folded.completed_ms, folded.social_urn,
+                        watchlists_of[folded.team_id], admin.as_author())
+            self._folded[(folded.admin_id, folded.social_urn)] = folded
         with state_part(".tasks"):
             self.jobs.load(state.get("tasks", []))  # exported in acceptance order
         for index, job in enumerate(list(self.jobs)):

@@ -1,0 +1,86 @@
+"""Every per-tenant history is bounded, each operation on it is cheap, and what is folded away
+still exports and imports exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from mockserver.core.clock import DAY_MS
+from mockserver.providers.outfame import world as outfame_world
+from mockserver.providers.outfame.timeline import FOLDED_EVENTS, MAX_EVENTS
+from mockserver.state import PROVIDERS
+from tests.abuse.conftest import exported
+from tests.conftest import ClientFactory
+from tests.providers.outfame.conftest import DOCS_ACCOUNT, DOCS_NOW_MS
+from tests.providers.outx.test_agent_http import OLDEST_ADMIN, a_tracked_post, interactions, like, task
+
+NYNE = {"X-API-Key": "YOUR_API_KEY", "X-API-Secret": "YOUR_API_SECRET"}
+OUTFAME = {"Authorization": "Bearer sk_live_your_api_key"}
+
+
+def _history(count: int) -> list[dict[str, Any]]:
+    """Pauses and resumes every two minutes, ending before DOCS_NOW_MS, oldest first."""
+    start = DOCS_NOW_MS - count * 120_000 - DAY_MS
+    return [{"kind": "pause", "at_ms": start + i * 120_000, "reason": None, "cancelled": 2} if i % 2 == 0 else
+            {"kind": "resume", "at_ms": start + i * 120_000, "delay_ms": 60_000} for i in range(count)]
+
+
+async def test_outfame_events_are_bounded_and_a_pause_plans_only_the_days_it_touches(
+        make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = await make_client(providers=("outfame",), freeze_at_ms=DOCS_NOW_MS)
+    client.app[PROVIDERS]["outfame"].import_state({"events": {DOCS_ACCOUNT: _history(MAX_EVENTS)}})
+    seen: list[int] = []
+    plan_day = outfame_world.plan_day
+
+    def counting(account: Any, day: int, periods: list[Any], burns: list[Any]) -> Any:
+        seen.append(len(periods) + len(burns))
+        return plan_day(account, day, periods, burns)
+
+    monkeypatch.setattr(outfame_world, "plan_day", counting)
+    for action in ("pause", "resume"):
+        response = await client.post(f"/v1/engagement/{action}", json={"account_id": DOCS_ACCOUNT}, headers=OUTFAME)
+        assert response.status == 200, await response.text()
+    stats = await client.get("/v1/engagement/stats", params={"account_id": DOCS_ACCOUNT}, headers=OUTFAME)
+    assert stats.status == 200
+    assert seen and max(seen) < 10  # not the thousand events before today
+    events = client.app[PROVIDERS]["outfame"].export_state()["events"][DOCS_ACCOUNT]
+    assert len(events) == MAX_EVENTS + 2 - FOLDED_EVENTS  # one over the bound folded the oldest away
+    assert events[-2:] == [{"kind": "pause", "at_ms": DOCS_NOW_MS, "reason": None, "cancelled": events[-2]["cancelled"]},
+                           {"kind": "resume", "at_ms": DOCS_NOW_MS, "delay_ms": events[-1]["delay_ms"]}]
+
+
+async def test_nyne_callback_deliveries_are_bounded_by_max_jobs(make_client: ClientFactory,
+                                                                unused_tcp_port: int) -> None:
+    client = await make_client(providers=("nyne",), max_jobs=3)
+    for _ in range(5):
+        response = await client.post("/person/interactions", headers=NYNE, json={
+            "username": "janedoe", "type": "followers", "callback_url": f"http://127.0.0.1:{unused_tcp_port}/h"})
+        assert response.status == 202
+    deliveries = await (await client.get("/__admin/providers/nyne/callbacks")).json()
+    assert [d["id"] for d in deliveries] == ["dlv_000003", "dlv_000004", "dlv_000005"]  # the oldest went first
+    state = client.app[PROVIDERS]["nyne"].export_state()
+    assert len(state["jobs"]) == len(state["ledger"]["entries"]) == len(state["callbacks"]["deliveries"]) == 3
+
+
+async def test_likes_of_forgotten_outx_tasks_stay_and_survive_a_restore(make_client: ClientFactory) -> None:
+    client = await make_client(max_jobs=2)
+    post = await a_tracked_post(client)
+    first = (await like(client, {"social_urn": post["social_urn"]}))["api_agent_task_id"]
+    for n in range(70):  # untracked posts push the first task out of the store, and its bookkeeping too
+        await like(client, {"social_urn": f"urn:li:activity:{n}"})
+    await client.post("/__admin/clock/advance", json={"by": "1m"})
+    assert (await task(client, first, status=404))  # forgotten, as --max-jobs says
+    likes = await interactions(client, actor_ids=OLDEST_ADMIN["id"])
+    assert [item["post"]["social_urn"] for item in likes["data"]] == [post["social_urn"]]  # the like stays
+
+    snapshot = await exported(client)
+    assert [f["social_urn"] for f in snapshot["providers"]["outx"]["agent"]["folded"]] == [post["social_urn"]]
+    await client.post("/__admin/reset")
+    assert (await client.put("/__admin/state", json=snapshot)).status == 200
+    assert await exported(client) == snapshot
+    assert await interactions(client, actor_ids=OLDEST_ADMIN["id"]) == likes
+    again = await like(client, {"social_urn": post["social_urn"]})
+    await client.post("/__admin/clock/advance", json={"by": "1m"})
+    assert (await task(client, again["api_agent_task_id"]))["data"]["task_output"]["already_liked"] is True
