@@ -171,8 +171,9 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     armed: int = field(default=0, compare=False)  # which arming of it may still fire (not exported)
 
-    def to_data(self, redact: bool = False) -> dict[str, Any]:
-        return {"id": self.id, "url": redact_url(self.url) if redact else self.url, "ref": self.ref,
+    def to_data(self, redactor: Redactor | None = None) -> dict[str, Any]:
+        """As plain data; with a redactor (views), the URL's credentials masked."""
+        return {"id": self.id, "url": redactor.url(self.url) if redactor else self.url, "ref": self.ref,
                 "owner": self.owner, "state": self.state, "next_due_ms": self.next_due_ms,
                 "attempts": [attempt.to_data() for attempt in self.attempts]}
 
@@ -209,6 +210,7 @@ class CallbackDispatcher:
         self.timeout_s = timeout_s
         self.user_agent = user_agent
         self.capacity = capacity
+        self.redactor = Redactor()  # a provider hands over its scenario's, which also knows the credentials' values
         self._deliveries: OrderedDict[str, Delivery] = OrderedDict()
         self._by_ref: dict[str, str] = {}  # job id -> its delivery's id
         self._scheduled: set[str] = set()  # ids of deliveries in state SCHEDULED
@@ -323,7 +325,7 @@ class CallbackDispatcher:
 
     def deliveries(self, owner: str | None = None) -> list[dict[str, Any]]:
         """Every delivery and its attempts, oldest first; URLs shown without credentials."""
-        return [d.to_data(redact=True) for d in self._deliveries.values() if owner is None or d.owner == owner]
+        return [d.to_data(self.redactor) for d in self._deliveries.values() if owner is None or d.owner == owner]
 
     def get(self, delivery_id: str) -> Delivery | None:
         return self._deliveries.get(delivery_id)

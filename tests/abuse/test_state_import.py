@@ -11,6 +11,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from tests.abuse.conftest import answers_without_5xx, exported
+from tests.conftest import ClientFactory
 from tests.test_cli import free_port, start
 
 Change = Callable[[dict[str, Any]], None]
@@ -116,3 +117,16 @@ async def test_new_ids_never_collide_with_imported_ones(busy: TestClient) -> Non
     assert (like.status, lookup.status) == (200, 202)
     taken = {task["id"] for task in snapshot["providers"]["outx"]["agent"]["tasks"]}
     assert (await like.json())["api_agent_task_id"] not in taken
+
+
+async def test_callback_urls_in_admin_views_hide_credentials_by_name_and_by_value(make_client: ClientFactory) -> None:
+    client = await make_client(providers=("nyne",))
+    url = "http://user:pw@127.0.0.1:9/hook?token=abc&k=YOUR_API_SECRET"
+    response = await client.post("/person/interactions", json={"username": "janedoe", "type": "followers",
+                                                                "callback_url": url},
+                                 headers={"X-API-Key": "YOUR_API_KEY", "X-API-Secret": "YOUR_API_SECRET"})
+    assert response.status == 202
+    [delivery] = await (await client.get("/__admin/providers/nyne/callbacks")).json()
+    assert delivery["url"] == "http://[redacted]@127.0.0.1:9/hook?token=[redacted]&k=[redacted]"
+    assert (await (await client.get("/__admin/state")).json())["providers"]["nyne"]["callbacks"]["deliveries"][0][
+        "url"] == url  # the snapshot keeps what it needs to call the receiver

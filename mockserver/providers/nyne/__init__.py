@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockserver.core.redaction import redactor_for
 from mockserver.providers import ProviderContext, ProviderRuntime, ProviderSpec
 from mockserver.providers.nyne import admin, errors, routes
 from mockserver.providers.nyne.handlers import NyneApi
@@ -29,13 +30,20 @@ def _force_job(api: NyneApi, body: dict[str, Any]) -> dict[str, Any]:
     return api.force_job(request_id, status, error)
 
 
+def _rebuild(api: NyneApi, context: ProviderContext) -> None:
+    api.replace_world(_world(context), context.clock, context.scheduler)
+    # Callback URLs shown by the admin views: masked by name and by the scenario's credential values.
+    api.dispatcher.redactor = redactor_for(context.scenario.secrets)
+
+
 def build(context: ProviderContext) -> ProviderRuntime:
     api = NyneApi(_world(context), context.clock, context.scheduler, context.max_jobs)
+    api.dispatcher.redactor = redactor_for(context.scenario.secrets)
     return ProviderRuntime(
         name="nyne",
         endpoints=routes.endpoints(api),
         render_error=errors.renderer(lambda: api.clock.now_ms()),
-        rebuild=lambda fresh: api.replace_world(_world(fresh), fresh.clock, fresh.scheduler),
+        rebuild=lambda fresh: _rebuild(api, fresh),
         export_state=api.export_state,
         import_state=api.import_state,
         flags=lambda: api.flags,
