@@ -71,7 +71,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
             f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available_providers())})"
         )
     clock = Clock(settings.freeze_at_ms)
-    journal, faults = Journal(settings.journal_size), FaultBook(settings.seed)
+    journal, faults = Journal(settings.journal_size, settings.journal_bytes), FaultBook(settings.seed)
     strict = StrictMode(schemas) if settings.strict else None
     providers: dict[str, ProviderRuntime] = {}
     provider_by_path: dict[str, str] = {}

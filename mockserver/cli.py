@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import signal
 import sys
 from pathlib import Path
@@ -84,6 +85,19 @@ def _count(text: str) -> int:
     return int(text)
 
 
+_SIZE = re.compile(r"(\d{1,12})\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+
+
+def _size(text: str) -> int:
+    """A memory size: bytes, or a number with K/KiB, M/MiB, G/GiB; from 1 MiB to 64 GiB."""
+    match = _SIZE.fullmatch(text.strip())
+    value = int(match[1]) * _SIZE_UNITS[match[2].lower()] if match else 0
+    if not 1024**2 <= value <= 64 * 1024**3:
+        raise argparse.ArgumentTypeError(f"must be a size from 1MiB to 64GiB (e.g. 64MiB, 1G, 16777216), not {text!r}")
+    return value
+
+
 def _instant(text: str) -> int:
     try:
         return parse_instant_ms(text)
@@ -115,6 +129,10 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
                shown_default="none, real time", help="start with the clock frozen at this ISO 8601 instant")
     add_option(serve, "--journal-size", type=_count, default=1000, env="MOCKSERVER_JOURNAL_SIZE",
                help="how many requests the admin journal keeps (oldest fall out)")
+    add_option(serve, "--journal-bytes", type=_size, default=64 * 1024**2, metavar="SIZE",
+               env="MOCKSERVER_JOURNAL_BYTES", shown_default="64MiB",
+               help="about how much memory the journal may hold (oldest fall out); each body is kept up to "
+                    "64 KiB. Bytes or K/M/G, e.g. 16MiB")
     add_option(serve, "--workers", type=_workers, default=1, env="MOCKSERVER_WORKERS",
                help="server processes sharing the port (read-heavy load; state is per worker)")
     serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
@@ -211,6 +229,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         admin_token=args.admin_token or None,
         freeze_at_ms=args.freeze_at,
         journal_size=args.journal_size,
+        journal_bytes=args.journal_bytes,
         max_jobs=args.max_jobs,
         anchor_ms=args.worker_anchor_ms,
         reuse_port=args.worker_anchor_ms is not None,

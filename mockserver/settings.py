@@ -21,6 +21,7 @@ class Settings:
     admin_token: str | None = field(default=None, repr=False)
     freeze_at_ms: int | None = None
     journal_size: int = 1000
+    journal_bytes: int = 64 * 1024 * 1024  # about what the journal may hold; the oldest entries fall out
     reuse_port: bool = False  # several worker processes share the port
     anchor_ms: int | None = None  # the instant worlds are built around; default: the clock at start
     max_jobs: int = 10_000  # per provider: agent tasks, lookup jobs; the oldest are forgotten

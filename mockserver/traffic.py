@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable
 
-import orjson
 from aiohttp import web
 
 from mockserver.core.clock import Clock
@@ -22,23 +21,19 @@ ADMIN_PREFIX = "/__admin"
 MALFORMED_BODY = b'{"data": [{"id": "'
 
 
-async def _journal_body(request: web.Request, redactor: Redactor) -> Any:
-    """The body as the handler saw it (read after the handler, so its own limits apply first), masked."""
+async def _journal_body(request: web.Request, redactor: Redactor) -> dict[str, Any]:
+    """The body as the handler saw it (read after the handler, so its own limits apply first):
+    its first bytes, masked, and its size."""
     if not request.body_exists:
-        return None
+        return {"body": None}
     try:
         raw = await request.read()
     except (web.HTTPException, ConnectionError):
-        return None  # too large (the handler already answered 413), or the connection is gone
+        return {"body": None}  # too large (the handler already answered 413), or the connection is gone
     if not raw:
-        return None
-    masked = redactor.body(raw, MAX_BODY_BYTES)
-    if "json" in request.content_type and len(raw) <= MAX_BODY_BYTES:
-        try:
-            return orjson.loads(masked)
-        except orjson.JSONDecodeError:
-            pass
-    return masked.decode("utf-8", "replace")
+        return {"body": None}
+    return {"body": redactor.body(raw, MAX_BODY_BYTES), "body_size": len(raw),
+            "body_is_json": "json" in request.content_type}
 
 
 def _answer_body(response: web.StreamResponse | None) -> tuple[bytes | None, int | None]:
@@ -105,7 +100,7 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
             journal.record(
                 at_ms=clock.now_ms(), provider=provider, method=request.method, path=masking.text(request.path),
                 query=masking.pairs(request.query.items()), headers=masking.pairs(request.headers.items()),
-                body=await _journal_body(request, masking), status=status, fault=rule.id if rule else None,
+                **await _journal_body(request, masking), status=status, fault=rule.id if rule else None,
                 fault_rule=rule.to_json() if rule else None,
                 answer_headers=response.headers if response is not None else None,
                 answer_body=answer_body, answer_size=answer_size,

@@ -38,6 +38,7 @@ def worker_command(settings: Settings, port: int, anchor_ms: int) -> list[str]:
     command = [sys.executable, "-m", "mockserver", "serve", "--host", settings.host, "--port", str(port),
                "--seed", str(settings.seed), "--scenario", str(settings.scenario_path),
                "--providers", ",".join(settings.providers), "--journal-size", str(settings.journal_size),
+               "--journal-bytes", str(settings.journal_bytes),
                "--max-jobs", str(settings.max_jobs), "--worker-anchor-ms", str(anchor_ms)]
     if settings.strict:
         command.append("--strict")

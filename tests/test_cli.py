@@ -129,6 +129,17 @@ def test_settings_from_flags_and_environment(monkeypatch: pytest.MonkeyPatch) ->
     assert settings_from(args).seed == 7  # a flag beats the environment
 
 
+def test_journal_bytes_from_a_flag_or_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert settings_from(build_parser().parse_args(["serve"])).journal_bytes == 64 * 1024**2
+    monkeypatch.setenv("MOCKSERVER_JOURNAL_BYTES", "16MiB")
+    assert settings_from(build_parser().parse_args(["serve"])).journal_bytes == 16 * 1024**2
+    assert settings_from(build_parser().parse_args(["serve", "--journal-bytes", "2G"])).journal_bytes == 2 * 1024**3
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--journal-bytes", "10k"])
+    assert "must be a size from 1MiB to 64GiB" in capsys.readouterr().err
+
+
 def test_version_and_help() -> None:
     done = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("mockserver ")

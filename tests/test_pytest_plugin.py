@@ -53,6 +53,15 @@ def test_faults_from_the_handle(mock_server: MockServer) -> None:
     assert get(mock_server)[0] == 200
 
 
+def test_journal_entries_reads_every_page(mock_server: MockServer) -> None:
+    """The admin API pages the journal (100 entries by default); the handle reads back to the oldest."""
+    for page in range(1, 131):
+        get(mock_server, f"{DOCS_PATH}&page={page}")
+    entries = mock_server.journal.entries(path="/api-interactions")
+    assert [entry["query"]["page"] for entry in entries] == [[str(page)] for page in range(1, 131)]
+    assert len(mock_server.journal.entries(limit=5)) == 5
+
+
 def test_each_test_starts_clean(mock_server: MockServer) -> None:
     # The previous tests left requests and rules behind: the fixture reset them.
     assert mock_server.faults.list() == []

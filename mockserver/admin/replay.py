@@ -7,7 +7,6 @@ import shlex
 from typing import Any
 from urllib.parse import quote
 
-import orjson
 
 from mockserver.core.journal import JournalEntry
 from mockserver.core.redaction import REDACTED
@@ -64,6 +63,5 @@ def replay_curl(entry: JournalEntry, base_url: str) -> dict[str, Any]:
             else:
                 out.words += ["-H", shlex.quote(f"{name}: {value}")]
     if entry.body is not None:
-        raw = entry.body if isinstance(entry.body, str) else orjson.dumps(entry.body).decode()
-        out.words += ["--data-raw", shlex.quote(raw)]
+        out.words += ["--data-raw", shlex.quote(entry.body.decode("utf-8", "replace"))]
     return {"command": " ".join(out.words), "variables": out.variables}

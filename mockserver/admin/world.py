@@ -17,14 +17,13 @@ from mockserver.worlds import reset_app
 
 async def health(request: web.Request) -> web.Response:
     app = request.config_dict
-    journal = app[JOURNAL]
     return json_response({
         "status": "ok",
         "version": __version__,
         "providers": list(app[PROVIDERS]),
         "seed": app[WORLD].context.seed,
         "clock": clock_json(app[CLOCK]),
-        "journal": {"stored": len(journal), "capacity": journal.capacity, "dropped": journal.dropped},
+        "journal": app[JOURNAL].fill(),
         "faults": len(app[FAULTS].rules()),
         "scheduled": app[SCHEDULER].pending(),
         "strict": {"enabled": STRICT in app, "violations": len(app[STRICT].failures) if STRICT in app else 0},

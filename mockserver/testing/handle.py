@@ -86,7 +86,13 @@ class Journal:
     def entries(self, **filters: Any) -> list[dict[str, Any]]:
         """Recorded requests; filters: provider, method, path (glob), status, since, until, limit."""
         query = {name: str(value) for name, value in filters.items() if value is not None}
-        return self._admin.call("GET", "/journal", query=query)["entries"]
+        found: list[dict[str, Any]] = []
+        while True:  # the admin API answers a page at a time; without a limit, read back to the oldest
+            page = self._admin.call("GET", "/journal", query=query)
+            found[:0] = page["entries"]
+            if "limit" in query or page.get("next_before") is None:
+                return found
+            query["before"] = str(page["next_before"])
 
     def count(self, **where: Any) -> int:
         return int(self._admin.call("POST", "/journal/verify", {**where, "at_least": 0})["matched"])

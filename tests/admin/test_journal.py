@@ -120,7 +120,8 @@ async def test_the_journal_stays_bounded_under_a_long_run(make_client) -> None:
     assert body["stored"] == 50 and body["capacity"] == 50 and body["dropped"] == 250
     assert [e["query"]["page"][0] for e in body["entries"]] == [str(p) for p in range(251, 301)]
     health = await (await client.get("/__admin/health")).json()
-    assert health["journal"] == {"stored": 50, "capacity": 50, "dropped": 250}
+    assert health["journal"] == {"stored": 50, "capacity": 50, "dropped": 250, "bytes": body["bytes"],
+                                 "max_bytes": 64 * 1024 * 1024}
 
 
 async def test_an_entry_in_full_shows_the_answer_and_the_fault_rule_that_fired(client: TestClient) -> None:
