@@ -30,8 +30,8 @@ MAX_BODY_BYTES = 64 * 1024  # of each body, kept with its secrets masked
 MAX_ANSWER_BYTES = 16 * 1024  # of each answer's body, kept for the request's detail view
 _ENTRY_OVERHEAD = 512  # bytes an entry costs beyond its strings: the object, its dicts and lists
 _ITEM_OVERHEAD = 64  # bytes per kept string (header or query name or value)
-_SLICE_WORK = 256 * 1024  # work units (about bytes examined) between two returns to the event loop
-_SLICE_SECONDS = 0.002  # ... or this long, whichever comes first
+_SLICE_WORK = 256 * 1024  # work units (8 per body byte parsed) between two returns to the event loop
+_SLICE_SECONDS = 0.001  # ... or this long, whichever comes first
 NOT_JSON = object()  # what `parsed_body` gives for a body that is not whole JSON
 
 
@@ -42,8 +42,8 @@ class JournalEntry:
     provider: str | None
     method: str
     path: str
-    query: dict[str, list[str]]
-    headers: dict[str, list[str]]
+    query: dict[str, tuple[str, ...]]
+    headers: dict[str, tuple[str, ...]]
     body: bytes | None  # the first MAX_BODY_BYTES of the body as received, credentials masked
     status: int | None  # None when a fault dropped the connection
     body_size: int = 0  # bytes received
@@ -68,13 +68,6 @@ class JournalEntry:
             return orjson.loads(self.body)  # refuses nesting deeper than 1,024: then it is shown as text
         except orjson.JSONDecodeError:
             return NOT_JSON
-
-    def body_value(self) -> Any:
-        """What filters compare: the parsed JSON body, else its text, else None."""
-        if self.body is None:
-            return None
-        parsed = self.parsed_body()
-        return self.body.decode("utf-8", "replace") if parsed is NOT_JSON else parsed
 
     def to_json(self) -> dict[str, Any]:
         """The entry for the admin API; a JSON body is spliced in as the bytes kept, never re-encoded."""
@@ -150,12 +143,18 @@ class EntryFilter:
             return False
         if self.until_ms is not None and entry.at_ms > self.until_ms:
             return False
-        if self.query and any(value not in entry.query.get(name, []) for name, value in self.query.items()):
+        if self.query and any(value not in entry.query.get(name, ()) for name, value in self.query.items()):
             return False
         if not self.reads_bodies:
             return True
         # The filter's own nesting is bounded by the admin API, so these comparisons recurse a bounded depth.
-        value = entry.body_value()
+        value = entry.parsed_body()
+        if value is NOT_JSON:
+            # Text compares with a string filter only: decode it for those alone.
+            wants_text = isinstance(self.body, str) or isinstance(self.body_includes, str)
+            value = entry.body.decode("utf-8", "replace") if wants_text and entry.body is not None else None
+            if value is None and entry.body is not None:
+                return False
         if self.has_body and value != self.body:
             return False
         return self.body_includes is None or contains(value, self.body_includes)
@@ -208,6 +207,8 @@ class Journal:
         self.bytes = 0  # about what the stored entries hold
         self.dropped = 0  # entries that fell out of the ring
         self._listeners: list[Callable[[JournalEntry], None]] = []
+        # One reader scans at a time, so provider traffic waits for at most one slice between its steps.
+        self._reading = asyncio.Lock()
 
     def record(self, **fields: Any) -> JournalEntry:
         entry = JournalEntry(seq=self._next_seq, **fields)
@@ -266,6 +267,11 @@ class Journal:
         holds pass `max_body_bytes`. Entries recorded or dropped meanwhile are
         seen or skipped as they stand when reached.
         """
+        async with self._reading:
+            return await self._page(where, limit, before, after, max_body_bytes)
+
+    async def _page(self, where: EntryFilter, limit: int | None, before: int | None, after: int | None,
+                    max_body_bytes: int | None) -> Page:
         slicer = _Slicer()
         found: list[JournalEntry] = []
         held = 0
@@ -282,10 +288,11 @@ class Journal:
             seq += 1 if forward else -1
             if entry is None:
                 continue
-            await slicer.spent(64 + (len(entry.body or b"") if where.reads_bodies else 0))
+            matched = where.matches(entry)
+            await slicer.spent(64 + (8 * len(entry.body or b"") if where.reads_bodies else 0))
             if forward:
                 seq = max(seq, self.first_seq)  # entries dropped while the loop was away
-            if not where.matches(entry):
+            if not matched:
                 continue
             found.append(entry)
             held += len(entry.body or b"")
@@ -305,12 +312,13 @@ class Journal:
 
     async def to_json(self, entries: list[JournalEntry]) -> list[orjson.Fragment]:
         """Each entry serialised on its own, yielding between slices of work."""
-        slicer = _Slicer()
-        encoded = []
-        for entry in entries:
-            encoded.append(orjson.Fragment(orjson.dumps(entry.to_json())))
-            await slicer.spent(256 + 2 * len(entry.body or b""))
-        return encoded
+        async with self._reading:
+            slicer = _Slicer()
+            encoded = []
+            for entry in entries:
+                encoded.append(orjson.Fragment(orjson.dumps(entry.to_json())))
+                await slicer.spent(256 + 8 * len(entry.body or b""))
+            return encoded
 
     def fill(self) -> dict[str, int]:
         """How full the journal is, in entries and bytes, and how many fell out."""

@@ -101,9 +101,13 @@ class Redactor:
             return REDACTED
         return self.text(value)
 
-    def pairs(self, pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-        """Multi-valued mapping (headers, query) with credentials masked."""
-        redacted: dict[str, list[str]] = {}
+    def pairs(self, pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+        """Multi-valued mapping (headers, query) with credentials masked.
+
+        Tuples rather than lists: the garbage collector stops tracking them, so
+        the thousands a journal keeps do not lengthen its full collections.
+        """
+        redacted: dict[str, tuple[str, ...]] = {}
         remembered = self._short
         for name, value in pairs:
             # str(): header names arrive as case-insensitive `istr`, which JSON encoders refuse as keys.
@@ -112,7 +116,7 @@ class Redactor:
                 value = REDACTED
             else:
                 value = remembered.get(value) or self.text(value)
-            redacted.setdefault(name, []).append(value)
+            redacted[name] = redacted.get(name, ()) + (value,)
         return redacted
 
     def json(self, document: Any) -> Any:

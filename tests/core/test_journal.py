@@ -45,7 +45,7 @@ def test_the_answer_is_shown_parsed_and_masked() -> None:
                    answer_body=body, answer_size=len(body))
     answer = entry.answer_json()
     assert answer["body"] == {"data": [1], "access_token": REDACTED}
-    assert answer["headers"] == {"Content-Type": ["application/json"], "Set-Cookie": [REDACTED]}
+    assert answer["headers"] == {"Content-Type": ("application/json",), "Set-Cookie": (REDACTED,)}
     assert answer["status"] == 200 and answer["size"] == len(body) and answer["truncated"] is False
 
 
