@@ -8,6 +8,7 @@ the schema the endpoint declares for that status.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
@@ -77,21 +78,47 @@ class StrictViolation:
         return "\n".join(lines)
 
 
+_KNOWN_VALID = 1024  # (schema, body digest) pairs remembered as valid; when full the memory starts over
+
+
 @dataclass
 class StrictMode:
-    """Validates every provider response; keeps the failures for tests to inspect."""
+    """Validates every provider response; keeps the failures for tests to inspect.
+
+    Validating a page takes milliseconds, and a test suite asks for the same
+    pages again and again (after every reset, say), so bodies already found
+    valid are remembered by a digest of their JSON: equal bytes, equal verdict.
+    """
 
     schemas: SchemaStore
     failures: list[StrictViolation] = field(default_factory=list)
+    _known_valid: set[tuple[str, bytes]] = field(default_factory=set, repr=False)
 
-    def check(self, request: web.Request, status: int, schema: str, body: Any) -> StrictViolation | None:
+    def check(self, request: web.Request, status: int, schema: str, body: Any,
+              encoded: bytes | None = None) -> StrictViolation | None:
+        """`encoded`: the body as compact JSON, when the handler has it already."""
+        key = _digest(schema, body, encoded)
+        if key is not None and key in self._known_valid:
+            return None
         found = self.schemas.violations(schema, body)
         if not found:
+            if key is not None:
+                if len(self._known_valid) >= _KNOWN_VALID:
+                    self._known_valid.clear()
+                self._known_valid.add(key)
             return None
         failure = StrictViolation(request.method, request.path_qs, status, schema, tuple(found))
         self.failures.append(failure)
         log.error("strict mode: %s", failure.describe())
         return failure
+
+
+def _digest(schema: str, body: Any, encoded: bytes | None) -> tuple[str, bytes] | None:
+    try:
+        raw = orjson.dumps(body) if encoded is None else encoded
+    except TypeError:  # not JSON at all: no memo, and the validator says why
+        return None
+    return schema, hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def json_response(body: Any, status: int = 200, headers: Mapping[str, str] | None = None,
@@ -189,7 +216,7 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
             reply = Reply(render_error(error), 500)
             schema = endpoint.error_schema
         if strict is not None:
-            failure = strict.check(request, reply.status, schema, reply.body)
+            failure = strict.check(request, reply.status, schema, reply.body, reply.encoded)
             if failure is not None:
                 return web.Response(
                     text=failure.describe() + "\n",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from aiohttp.test_utils import TestClient
 
+from mockserver.core.http import StrictMode
 from mockserver.providers import available_providers
-from mockserver.state import PROVIDERS, SCHEMAS
+from mockserver.state import PROVIDERS, SCHEMAS, STRICT
 
 
 async def test_a_wrong_method_is_405_in_the_providers_own_error_shape(make_client) -> None:
@@ -98,3 +101,29 @@ async def test_head_on_a_post_only_path_is_405_and_allow_lists_head_beside_get(m
     assert response.status == 405 and response.headers["Allow"] == "POST"
     response = await client.delete("/api-interactions")
     assert response.headers["Allow"] == "GET, HEAD"
+
+
+async def test_strict_mode_validates_an_answer_once_and_still_catches_every_broken_one(make_client) -> None:
+    client: TestClient = await make_client()
+    strict: StrictMode = client.app[STRICT]
+    calls: list[str] = []
+    validate = strict.schemas.violations
+
+    def counting(schema, body):  # type: ignore[no-untyped-def]
+        calls.append(schema)
+        return validate(schema, body)
+
+    strict.schemas.violations = counting  # type: ignore[method-assign]
+    path = "/api-interactions?watchlist_id=550e8400-e29b-41d4-a716-446655440000"
+    for _ in range(3):
+        assert (await client.get(path, headers={"x-api-key": "YOUR_API_KEY"})).status == 200
+        await client.post("/__admin/reset")  # a reset drops the answer memo: equal bytes, still no new check
+    assert calls == ["outx/interactions-response"]
+
+    broken = {"data": [], "pagination": {}}
+    request = SimpleNamespace(method="GET", path_qs="/x")  # all the record reads of a request
+    for _ in range(2):  # nothing broken is remembered: caught every time
+        failure = strict.check(request, 200, "outx/interactions-response", broken)  # type: ignore[arg-type]
+        assert failure is not None and "required property" in failure.describe()
+    assert len(strict.failures) == 2
+    strict.failures.clear()
