@@ -74,9 +74,16 @@ def _freeze_ms(value: str | int | None) -> int | None:
 
 
 ServerFactory = Callable[..., "MockServer"]
+_Started = list[tuple["ThreadedMockServer", "MockServer"]]
 
 
-def _start(servers: list[ThreadedMockServer], tmp: Path, *, seed: int = 1,
+def _stop(started: _Started) -> None:
+    for server, handle in reversed(started):
+        handle.close()
+        server.stop()
+
+
+def _start(started: _Started, tmp: Path, *, seed: int = 1,
            scenario: str | Path | dict[str, Any] | None = None, freeze_at: str | int | None = "now",
            providers: tuple[str, ...] | None = None, strict: bool = True,
            admin_token: str | None = None, journal_size: int = 1000) -> MockServer:
@@ -88,7 +95,7 @@ def _start(servers: list[ThreadedMockServer], tmp: Path, *, seed: int = 1,
 
     settings: dict[str, Any] = {}
     if isinstance(scenario, dict):
-        path = tmp / f"scenario-{len(servers)}.json"
+        path = tmp / f"scenario-{len(started)}.json"
         path.write_text(json.dumps(scenario))
         settings["scenario_path"] = path
     elif scenario is not None:
@@ -97,8 +104,9 @@ def _start(servers: list[ThreadedMockServer], tmp: Path, *, seed: int = 1,
         host="127.0.0.1", port=0, seed=seed, providers=providers or available_providers(), strict=strict,
         admin_token=admin_token, freeze_at_ms=_freeze_ms(freeze_at), journal_size=journal_size, **settings,
     )).start()
-    servers.append(server)
-    return MockServer(server.url, admin_token)
+    handle = MockServer(server.url, admin_token)
+    started.append((server, handle))
+    return handle
 
 
 def _check_strict(server: MockServer) -> None:
@@ -115,18 +123,19 @@ def mock_server_session(pytestconfig: pytest.Config, tmp_path_factory: pytest.Te
     if url:
         from mockserver.testing import MockServer
 
-        yield MockServer(url)
+        remote = MockServer(url)
+        yield remote
+        remote.close()
         return
-    servers: list[ThreadedMockServer] = []
+    started: _Started = []
     seed, providers = _option(pytestconfig, "seed"), _option(pytestconfig, "providers")
     try:
-        yield _start(servers, tmp_path_factory.mktemp("mockserver"), seed=int(seed) if seed else 1,
+        yield _start(started, tmp_path_factory.mktemp("mockserver"), seed=int(seed) if seed else 1,
                      scenario=_option(pytestconfig, "scenario"),
                      freeze_at=_option(pytestconfig, "freeze_at") or "now",
                      providers=tuple(p.strip() for p in providers.split(",")) if providers else None)
     finally:
-        for server in servers:
-            server.stop()
+        _stop(started)
 
 
 @pytest.fixture
@@ -139,11 +148,10 @@ def mock_server(mock_server_session: MockServer) -> Iterator[MockServer]:
 @pytest.fixture
 def mock_server_factory(tmp_path: Path) -> Iterator[ServerFactory]:
     """`mock_server_factory(seed=7, scenario={...} or path, freeze_at="2024-01-16T10:40:00Z", ...)`."""
-    servers: list[ThreadedMockServer] = []
+    started: _Started = []
 
     def make(**options: Any) -> MockServer:
-        return _start(servers, tmp_path, **options)
+        return _start(started, tmp_path, **options)
 
     yield make
-    for server in reversed(servers):
-        server.stop()
+    _stop(started)

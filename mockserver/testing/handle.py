@@ -6,47 +6,19 @@ It works the same for an in-process server and for one started elsewhere
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.parse
-import urllib.request
 from datetime import datetime
 from typing import Any
 
 from mockserver.core.clock import iso_from_ms
+from mockserver.testing.admin_client import AdminClient
+from mockserver.testing.admin_client import MockServerError
 from mockserver.testing.credentials import Credentials
 
-
-class MockServerError(AssertionError):
-    """The mock refused an admin call, or a verification did not hold."""
-
-
-class _Admin:
-    def __init__(self, base_url: str, token: str | None, timeout_s: float) -> None:
-        self.base_url, self.token, self.timeout_s = base_url.rstrip("/"), token, timeout_s
-
-    def call(self, method: str, path: str, body: Any = None, query: dict[str, str] | None = None) -> Any:
-        url = f"{self.base_url}/__admin{path}"
-        if query:
-            url += "?" + urllib.parse.urlencode(query)
-        headers = {"Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as error:
-            detail = error.read().decode("utf-8", "replace")
-            raise MockServerError(f"{method} /__admin{path} -> {error.code}: {detail}") from None
+__all__ = ["MockServer", "MockServerError"]
 
 
 class Clock:
-    def __init__(self, admin: _Admin) -> None:
+    def __init__(self, admin: AdminClient) -> None:
         self._admin = admin
 
     def now_ms(self) -> int:
@@ -80,7 +52,7 @@ class Clock:
 
 
 class Journal:
-    def __init__(self, admin: _Admin) -> None:
+    def __init__(self, admin: AdminClient) -> None:
         self._admin = admin
 
     def entries(self, **filters: Any) -> list[dict[str, Any]]:
@@ -119,7 +91,7 @@ class Journal:
 
 
 class Faults:
-    def __init__(self, admin: _Admin) -> None:
+    def __init__(self, admin: AdminClient) -> None:
         self._admin = admin
 
     def add(self, kind: str, **spec: Any) -> dict[str, Any]:
@@ -141,7 +113,7 @@ class MockServer:
 
     def __init__(self, url: str, admin_token: str | None = None, timeout_s: float = 30.0) -> None:
         self.url = url.rstrip("/")
-        self._admin = _Admin(self.url, admin_token, timeout_s)
+        self._admin = AdminClient(self.url, admin_token, timeout_s)
         self.clock = Clock(self._admin)
         self.journal = Journal(self._admin)
         self.faults = Faults(self._admin)
@@ -168,6 +140,10 @@ class MockServer:
     def credentials(self) -> Credentials:
         """Each provider's default credentials: `credentials.outx.headers`, `credentials["outx"]["api_key"]`."""
         return Credentials(self._admin.call("GET", "/scenario")["credentials"])
+
+    def close(self) -> None:
+        """Close the kept-alive connections to the admin API (the fixtures do it for theirs)."""
+        self._admin.close()
 
     def health(self) -> dict[str, Any]:
         return self._admin.call("GET", "/health")
