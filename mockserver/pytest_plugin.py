@@ -104,7 +104,7 @@ def _start(started: _Started, tmp: Path, *, seed: int = 1,
         host="127.0.0.1", port=0, seed=seed, providers=providers or available_providers(), strict=strict,
         admin_token=admin_token, freeze_at_ms=_freeze_ms(freeze_at), journal_size=journal_size, **settings,
     )).start()
-    handle = MockServer(server.url, admin_token)
+    handle = MockServer(server.url, admin_token, in_process=server)
     started.append((server, handle))
     return handle
 

@@ -40,11 +40,14 @@ async def scenario(request: web.Request) -> web.Response:
     })
 
 
-async def strict_violations(request: web.Request) -> web.Response:
+def strict_record(app: web.Application) -> dict[str, Any]:
     """Responses that broke their own schema since the start or the last reset."""
-    app = request.config_dict
-    failures = app[STRICT].failures if STRICT in app else []
-    return json_response({"enabled": STRICT in app, "violations": [failure.describe() for failure in failures]})
+    failures = list(app[STRICT].failures) if STRICT in app else []
+    return {"enabled": STRICT in app, "violations": [failure.describe() for failure in failures]}
+
+
+async def strict_violations(request: web.Request) -> web.Response:
+    return json_response(strict_record(request.config_dict))
 
 
 def _scenario_from(body: dict[str, Any], request: web.Request, source: str) -> Scenario | None:
@@ -65,11 +68,15 @@ async def reset(request: web.Request) -> web.Response:
         raise bad_request(f"unknown field(s): {', '.join(unknown)}; reset takes seed and scenario")
     seed = take_int(body, "seed", low=0, high=2**63 - 1)
     try:
-        context = reset_app(app, seed, _scenario_from(body, request, "reset request"))
+        return json_response(reset_answer(app, seed, _scenario_from(body, request, "reset request")))
     except ScenarioError as error:
         raise bad_request(str(error), "invalid_scenario") from None
-    return json_response({"reset": True, "seed": context.seed, "scenario": context.scenario.name,
-                          "clock": clock_json(app[CLOCK])})
+
+
+def reset_answer(app: web.Application, seed: int | None = None, scenario: Scenario | None = None) -> dict[str, Any]:
+    """Reset, and say what the worlds now are; shared by the admin call and in-process test servers."""
+    context = reset_app(app, seed, scenario)
+    return {"reset": True, "seed": context.seed, "scenario": context.scenario.name, "clock": clock_json(app[CLOCK])}
 
 
 async def get_state(request: web.Request) -> web.Response:

@@ -7,7 +7,7 @@ It works the same for an in-process server and for one started elsewhere
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from mockserver.core.clock import iso_from_ms
 from mockserver.testing.admin_client import AdminClient
@@ -108,12 +108,22 @@ class Faults:
         self._admin.call("DELETE", "/faults")
 
 
+class InProcess(Protocol):
+    """A server in this process that the handle may reach without HTTP (ThreadedMockServer)."""
+
+    def reset(self) -> dict[str, Any]: ...
+
+    def strict_violations(self) -> list[str]: ...
+
+
 class MockServer:
     """What a test holds: URLs, credentials, and control of clock, journal, faults and state."""
 
-    def __init__(self, url: str, admin_token: str | None = None, timeout_s: float = 30.0) -> None:
+    def __init__(self, url: str, admin_token: str | None = None, timeout_s: float = 30.0,
+                 in_process: InProcess | None = None) -> None:
         self.url = url.rstrip("/")
         self._admin = AdminClient(self.url, admin_token, timeout_s)
+        self._in_process = in_process  # reset and strict checks without HTTP, as the fixtures do per test
         self.clock = Clock(self._admin)
         self.journal = Journal(self._admin)
         self.faults = Faults(self._admin)
@@ -149,6 +159,8 @@ class MockServer:
         return self._admin.call("GET", "/health")
 
     def reset(self, seed: int | None = None, scenario: dict[str, Any] | None = None) -> dict[str, Any]:
+        if self._in_process is not None and seed is None and scenario is None:
+            return self._in_process.reset()
         body: dict[str, Any] = {}
         if seed is not None:
             body["seed"] = seed
@@ -177,4 +189,6 @@ class MockServer:
         return self._admin.call("POST", f"/providers/{provider}/{name}", body or {})
 
     def strict_violations(self) -> list[str]:
+        if self._in_process is not None:
+            return self._in_process.strict_violations()
         return list(self._admin.call("GET", "/strict")["violations"])

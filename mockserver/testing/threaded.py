@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from typing import Any, Callable, TypeVar
 
 from aiohttp import web
 
+from mockserver.admin.world import reset_answer, strict_record
 from mockserver.app import create_app
 from mockserver.settings import Settings
+
+T = TypeVar("T")
 
 
 class ThreadedMockServer:
@@ -71,6 +75,31 @@ class ThreadedMockServer:
         await self._runner.setup()
         await web.TCPSite(self._runner, self.settings.host, self.settings.port).start()
         self.port = self._runner.addresses[0][1]
+
+    def run_on_loop(self, work: Callable[[web.Application], T]) -> T:
+        """Run `work(app)` on the server's own event loop, between two requests, and return what it returns."""
+        if self._loop is None or self.app is None:
+            raise RuntimeError("the server is not running")
+        app = self.app
+
+        async def run() -> T:
+            return work(app)
+
+        return asyncio.run_coroutine_threadsafe(run(), self._loop).result(self.startup_timeout_s)
+
+    # What the handle does before and after each test, without a round trip over HTTP (it is the
+    # per-test cost of the mock_server fixture). Admin calls made this way are not announced on
+    # /__admin/events, which only a dashboard reads.
+
+    def reset(self) -> dict[str, Any]:
+        """POST /__admin/reset, run on the server's loop."""
+        return self.run_on_loop(reset_answer)
+
+    def strict_violations(self) -> list[str]:
+        """GET /__admin/strict; a copy of a list the loop only appends to, so read from this thread."""
+        if self.app is None:
+            raise RuntimeError("the server is not running")
+        return list(strict_record(self.app)["violations"])
 
     def stop(self) -> None:
         if self._loop is None or self._thread is None or not self._thread.is_alive():
