@@ -18,6 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.fixtures import DOCS_PATH, report_fixture_costs
 from bench.load import LoadResult, measure
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -241,6 +242,8 @@ def main() -> int:
                            f"(2 cores shared with the load generator)")
             finally:
                 workers.stop()
+            # The mock as a test fixture: reset against health, the plugin's start-up, 200 tests vs pytest-httpserver.
+            report_fixture_costs(base, fetch(base + DOCS_PATH, OUTX)[2], report)
             memory = rss_mb(mock.process.pid)
             report.add(f"1M world: start-up {mock.startup_s:.2f} s (target < 2), resident memory {memory:.0f} MB "
                        f"after the runs (target < 150)", mock.startup_s < 2 and memory < 150, "memory/start-up")
