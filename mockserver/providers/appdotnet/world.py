@@ -17,6 +17,7 @@ DEFAULT_WINDOW_MINUTES = 360
 class AdnWorld:
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
                  derived: DerivedParts | None = None) -> None:
+        derived = DerivedParts() if derived is None else derived
         users = section["users"]
         ids = [user["id"] for user in users]  # unique: the scenario's cross-checks saw to it
         if any(int(user_id) >= GENERATED_USER_BASE for user_id in ids):
@@ -28,7 +29,7 @@ class AdnWorld:
             user["id"]: Viewer(user, position, len(users), seed, anchor_ms, self.window_ms, self.people, derived)
             for position, user in enumerate(users)
         }
-        self.tokens = TokenBook(section)
+        self.tokens = derived.get(("appdotnet", "tokens"), lambda: TokenBook(section))
         self.limits = LimitSettings.from_section(section)
         # Switches the admin API may flip at run time; their overrides are the exported state.
         defaults = {JSONP_FLAG: self.jsonp_authentication, RATE_LIMITS_FLAG: self.limits.enabled}

@@ -13,7 +13,7 @@ def _world(context: ProviderContext) -> OutfameWorld:
     section = context.scenario.section("outfame")
     if section is None:
         raise ScenarioError(f"scenario {context.scenario.source} has no outfame section")
-    return OutfameWorld(section, context.seed, context.anchor_ms, context.pools)
+    return OutfameWorld(section, context.seed, context.anchor_ms, context.pools, context.derived)
 
 
 def build(context: ProviderContext) -> ProviderRuntime:

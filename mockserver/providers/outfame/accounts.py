@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mockserver.core.clock import DAY_MS
-from mockserver.core.world import Pools, derive, pick, stable_key
+from mockserver.core.world import DerivedParts, Pools, derive, pick, stable_key
 
 ACTION_TYPES = ("like", "follow", "comment", "story_view")
 DEFAULT_LIMITS = {"like": 150, "follow": 60, "comment": 20, "story_view": 200}
@@ -57,7 +57,9 @@ class ApiKey:
 class Directory:
     """Every workspace, key and account of the scenario (whose cross-checks made ids and keys unique)."""
 
-    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools) -> None:
+    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
+                 derived: DerivedParts | None = None) -> None:
+        derived = DerivedParts() if derived is None else derived
         self.accounts: dict[str, Account] = {}
         self.api_keys: list[tuple[str, ApiKey]] = []
         self.workspace_names: dict[str, str] = {}
@@ -66,20 +68,17 @@ class Directory:
             for entry in workspace["api_keys"]:
                 self.api_keys.append((entry["key"], ApiKey(workspace["id"], frozenset(entry["scopes"]))))
             for spec in workspace["accounts"]:
-                self.accounts[spec["id"]] = _account(spec, workspace["id"], seed, anchor_ms, pools)
+                self.accounts[spec["id"]] = _account(spec, workspace["id"], seed, anchor_ms, pools, derived)
 
 
-def _account(spec: dict[str, Any], workspace_id: str, seed: int, anchor_ms: int, pools: Pools) -> Account:
+def _account(spec: dict[str, Any], workspace_id: str, seed: int, anchor_ms: int, pools: Pools,
+             derived: DerivedParts) -> Account:
     key = stable_key(seed, "outfame", "account", spec["id"])
     limits_spec = {**DEFAULT_LIMITS, **spec.get("daily_limits", {})}
     hours = {"start": 6, "end": 23, **spec.get("active_hours", {})}
-    targeting = spec.get("targeting", {})
     created_ms = anchor_ms - spec.get("created_days_ago", 90) * DAY_MS
-    hashtags = targeting["hashtags"] if "hashtags" in targeting else _default_hashtags(key)
-    competitors = targeting["competitors"] if "competitors" in targeting else _default_competitors(key, pools)
-    locations = targeting["locations"] if "locations" in targeting else _default_locations(key, pools)
-    if not (hashtags or competitors or locations):
-        hashtags = _default_hashtags(key)  # an engine needs somewhere to find targets
+    hashtags, competitors, locations = derived.get(("outfame", "targeting", key),
+                                                   lambda: _targeting(spec.get("targeting", {}), key, pools))
     return Account(
         id=spec["id"],
         workspace_id=workspace_id,
@@ -88,9 +87,9 @@ def _account(spec: dict[str, Any], workspace_id: str, seed: int, anchor_ms: int,
         window_start_ms=hours["start"] * HOUR_MS,
         window_end_ms=hours["end"] * HOUR_MS,
         own_hours="active_hours" in spec,
-        hashtags=tuple(hashtags),
-        competitors=tuple(competitors),
-        locations=tuple(locations),
+        hashtags=hashtags,
+        competitors=competitors,
+        locations=locations,
         created_ms=created_ms,
         initial=_initial_history(spec, created_ms, anchor_ms),
     )
@@ -104,6 +103,17 @@ def _initial_history(spec: dict[str, Any], created_ms: int, anchor_ms: int) -> t
     if stopped_ms == created_ms:
         return (Transition(created_ms, status),)
     return (Transition(created_ms, ACTIVE), Transition(stopped_ms, status))
+
+
+def _targeting(targeting: dict[str, Any], key: int, pools: Pools
+               ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Hashtags, competitors and locations: the scenario's, or defaults drawn from the pools."""
+    hashtags = targeting["hashtags"] if "hashtags" in targeting else _default_hashtags(key)
+    competitors = targeting["competitors"] if "competitors" in targeting else _default_competitors(key, pools)
+    locations = targeting["locations"] if "locations" in targeting else _default_locations(key, pools)
+    if not (hashtags or competitors or locations):
+        hashtags = _default_hashtags(key)  # an engine needs somewhere to find targets
+    return tuple(hashtags), tuple(competitors), tuple(locations)
 
 
 def _default_hashtags(key: int) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms
 from mockserver.core.errors import ApiError, StateProblem, state_part
-from mockserver.core.world import Pools, derive, unit_float
+from mockserver.core.world import DerivedParts, Pools, derive, unit_float
 from mockserver.providers.outfame import errors
 from mockserver.providers.outfame.accounts import (
     ACTION_TYPES, ACTIVE, PAUSED, REQUIRED_SCOPE, SETUP, SUSPENDED, Account, Directory,
@@ -43,9 +43,10 @@ class ActivityPage:
 class OutfameWorld:
     """Everything one seed and scenario define, plus the pauses and resumes made since."""
 
-    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools) -> None:
+    def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
+                 derived: DerivedParts | None = None) -> None:
         self.seed = seed
-        self.directory = Directory(section, seed, anchor_ms, pools)
+        self.directory = Directory(section, seed, anchor_ms, pools, derived)
         self.audience: Audience = audience_for(seed, pools)
         self.timelines = {account_id: Timeline(account) for account_id, account in self.directory.accounts.items()}
         self._plans: OrderedDict[tuple[str, int, int], DayPlan] = OrderedDict()

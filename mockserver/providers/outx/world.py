@@ -51,7 +51,8 @@ class OutxWorld:
                 cast = derived.get(("outx", "watchlist", spec["id"]), lambda: WatchlistCast.build(spec, seed, pools))
                 self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content, cast)
                 defaults[failure_flag(spec["id"])] = spec.get("simulate_failure", False)
-            members = tuple(Member.from_spec(member) for member in team.get("members", []))
+            members = derived.get(("outx", "members", team["id"]),
+                                  lambda: tuple(Member.from_spec(member) for member in team.get("members", [])))
             for member, spec in zip(members, team.get("members", [])):
                 defaults[extension_flag(member.id)] = spec.get("extension_active", False)
             self.teams[team["id"]] = Team(team["id"], team["name"], tuple(w["id"] for w in team["watchlists"]),
