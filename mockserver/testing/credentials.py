@@ -7,32 +7,29 @@ or as plain mappings, `mock_server.credentials["outx"]["api_key"]`.
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, TypeVar
+
+V = TypeVar("V")
 
 
-class ProviderCredentials(Mapping[str, Any]):
-    """One provider's entry: `headers` plus named values, readable as attributes or keys."""
+class _AttributeMapping(Mapping[str, V]):
+    """A read-only mapping whose keys read as attributes too; a missing one names those there are."""
 
-    def __init__(self, provider: str, values: Mapping[str, Any]) -> None:
-        self._provider = provider
+    def __init__(self, values: Mapping[str, V]) -> None:
         self._values = dict(values)
 
-    @property
-    def headers(self) -> dict[str, str]:
-        """The headers that authenticate a request to this provider, ready to send."""
-        return dict(self._values.get("headers", {}))
+    def _missing(self, name: str) -> str:
+        raise NotImplementedError
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> V:
         if name.startswith("_"):
             raise AttributeError(name)
         try:
             return self._values[name]
         except KeyError:
-            raise AttributeError(
-                f"{self._provider} credentials have no {name!r}; they have {', '.join(self._values)}"
-            ) from None
+            raise AttributeError(self._missing(name)) from None
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> V:
         return self._values[name]
 
     def __iter__(self) -> Iterator[str]:
@@ -43,6 +40,22 @@ class ProviderCredentials(Mapping[str, Any]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._values!r})"
+
+
+class ProviderCredentials(_AttributeMapping[Any]):
+    """One provider's entry: `headers` plus named values, readable as attributes or keys."""
+
+    def __init__(self, provider: str, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self._provider = provider
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers that authenticate a request to this provider, ready to send."""
+        return dict(self._values.get("headers", {}))
+
+    def _missing(self, name: str) -> str:
+        return f"{self._provider} credentials have no {name!r}; they have {', '.join(self._values)}"
 
 
 class OutxCredentials(ProviderCredentials):
@@ -76,7 +89,7 @@ ENTRY_TYPES: dict[str, type[ProviderCredentials]] = {
 }
 
 
-class Credentials(Mapping[str, ProviderCredentials]):
+class Credentials(_AttributeMapping[ProviderCredentials]):
     """Every served provider's entry, by provider name: `credentials.outx` or `credentials["outx"]`."""
 
     outx: OutxCredentials
@@ -85,25 +98,8 @@ class Credentials(Mapping[str, ProviderCredentials]):
     outfame: OutfameCredentials
 
     def __init__(self, by_provider: Mapping[str, Mapping[str, Any]]) -> None:
-        self._entries = {name: ENTRY_TYPES.get(name, ProviderCredentials)(name, values)
-                         for name, values in by_provider.items()}
+        super().__init__({name: ENTRY_TYPES.get(name, ProviderCredentials)(name, values)
+                          for name, values in by_provider.items()})
 
-    def __getattr__(self, name: str) -> ProviderCredentials:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        try:
-            return self._entries[name]
-        except KeyError:
-            raise AttributeError(f"{name} is not served here; serving {', '.join(self._entries)}") from None
-
-    def __getitem__(self, name: str) -> ProviderCredentials:
-        return self._entries[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._entries)
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __repr__(self) -> str:
-        return f"Credentials({self._entries!r})"
+    def _missing(self, name: str) -> str:
+        return f"{name} is not served here; serving {', '.join(self._values)}"
