@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import threading
+import urllib.error
 import urllib.parse
 import weakref
 from typing import Any
@@ -16,6 +17,17 @@ from typing import Any
 
 class MockServerError(AssertionError):
     """The mock refused an admin call, or a verification did not hold."""
+
+
+class MockServerUnreachable(MockServerError, urllib.error.URLError):
+    """No answer at all (nothing listens, a timeout). Also a URLError, as urllib would have raised."""
+
+    def __init__(self, message: str, reason: OSError) -> None:
+        urllib.error.URLError.__init__(self, reason)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
 
 
 # What an idle kept-alive connection looks like once the server has closed it: the request never
@@ -67,8 +79,8 @@ class AdminClient:
                 status, payload = self._exchange(self._connection(fresh=True), method, target, data, headers)
         except OSError as error:
             self._connection(fresh=True)
-            raise MockServerError(f"{method} /__admin{path}: cannot reach the mock at {self.base_url}: "
-                                  f"{getattr(error, 'strerror', None) or error}") from None
+            raise MockServerUnreachable(f"{method} /__admin{path}: cannot reach the mock at {self.base_url}: "
+                                        f"{getattr(error, 'strerror', None) or error}", error) from None
         if status >= 400:
             raise MockServerError(f"{method} /__admin{path} -> {status}: {payload.decode('utf-8', 'replace')}")
         return json.loads(payload)

@@ -6,6 +6,7 @@ import asyncio
 import socket
 import threading
 import time
+import urllib.error
 from typing import Iterator
 
 import pytest
@@ -13,7 +14,7 @@ from aiohttp import web
 
 from mockserver.settings import Settings
 from mockserver.testing import ThreadedMockServer
-from mockserver.testing.admin_client import AdminClient, MockServerError
+from mockserver.testing.admin_client import AdminClient, MockServerError, MockServerUnreachable
 
 
 class PeerServer(ThreadedMockServer):
@@ -74,7 +75,8 @@ def test_refusals_and_unreachable_servers_are_clear_errors(server: PeerServer) -
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here
-    with pytest.raises(MockServerError, match=f"cannot reach the mock at http://127.0.0.1:{port}"):
+    with pytest.raises(MockServerUnreachable, match=f"cannot reach the mock at http://127.0.0.1:{port}") as caught:
         AdminClient(f"http://127.0.0.1:{port}", None, 5).call("GET", "/health")
+    assert isinstance(caught.value, urllib.error.URLError) and isinstance(caught.value.reason, ConnectionRefusedError)
     with pytest.raises(ValueError, match="not an http"):
         AdminClient("ftp://example.org", None, 5)
