@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -79,6 +81,37 @@ def test_clock_control(mock_server: MockServer) -> None:
     assert mock_server.clock.now().isoformat() == "2024-01-16T10:40:00+00:00"
     _, body = get(mock_server)
     assert body["pagination"]["total"] == 5000 and body["graph_data"][-1]["posted_at"] == "2024-01-16"
+
+
+def test_clock_advance_can_answer_once_due_work_has_started(mock_server: MockServer) -> None:
+    release, called = threading.Event(), threading.Event()
+
+    class SlowReceiver(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the http.server name
+            called.set()
+            release.wait(10)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    receiver = http.server.ThreadingHTTPServer(("127.0.0.1", 0), SlowReceiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    try:
+        headers = mock_server.credentials["nyne"]["headers"]
+        body = {"username": "janedoe", "type": "followers",
+                "callback_url": f"http://127.0.0.1:{receiver.server_address[1]}/hook"}
+        request = urllib.request.Request(mock_server.url + "/person/interactions", data=json.dumps(body).encode(),
+                                         headers={**headers, "Content-Type": "application/json"})
+        urllib.request.urlopen(request, timeout=10).close()
+        started = mock_server.clock.advance("5s", wait=False)  # the receiver still holds the callback
+        assert started["ran"] == 1 and started["running"] == 1 and called.wait(10)
+        release.set()
+        assert mock_server.clock.advance(0)["running"] == 0  # waits (the default) until it is done
+    finally:
+        release.set()
+        receiver.shutdown()
 
 
 def test_typed_credentials_with_headers_ready_to_send(mock_server: MockServer) -> None:
