@@ -19,7 +19,6 @@ from __future__ import annotations
 import ipaddress
 import socket
 from functools import cache
-
 from typing import TypeVar
 
 from aiohttp import web

@@ -21,6 +21,7 @@ _HEADERS = {
     "Cache-Control": "no-cache",
 }
 AUTH_PLACEHOLDER = b"__ADMIN_AUTH__"  # in index.html: "token" when the page must ask for the admin token
+ADMIN_TOKEN_SET = web.AppKey("admin_token_set", bool)
 
 
 @lru_cache(maxsize=None)
@@ -41,7 +42,7 @@ async def index(request: web.Request) -> web.Response:
 @served_without_token
 async def asset(request: web.Request) -> web.Response:
     name = request.match_info["name"]
-    if name not in _TYPES or name == "index.html":
+    if name not in _TYPES or name == "index.html":  # the page itself only at /ui/, where its placeholder is filled
         raise AdminError(404, "not_found", f"the dashboard has no file {name!r}")
     return _answer(name, _file(name))
 
@@ -49,9 +50,6 @@ async def asset(request: web.Request) -> web.Response:
 @served_without_token
 async def to_index(request: web.Request) -> web.Response:
     raise web.HTTPPermanentRedirect(request.path + "/")
-
-
-ADMIN_TOKEN_SET = web.AppKey("admin_token_set", bool)
 
 
 def add_routes(admin: web.Application) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 import pytest
 from aiohttp import web
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -167,6 +168,31 @@ def test_adding_a_fault_rule_in_the_form_makes_the_next_request_fail(browser: We
     browser.find_element(By.CSS_SELECTOR, f"{faulted} button").click()
     wait(browser, lambda d: "fault-1: answer 503 for any method any provider /api-interactions" in text_of(d, "#detail-body"))
     assert "curl" in text_of(browser, "#detail-body .command") and console_errors(browser) == []
+
+
+def tab_to(browser: WebDriver, label: str, most: int = 60) -> None:
+    """Press Tab until the focused element reads `label`, then Enter: no mouse involved."""
+    for _ in range(most):
+        focused = browser.switch_to.active_element
+        if focused.text.strip() == label:
+            focused.send_keys(Keys.ENTER)
+            return
+        focused.send_keys(Keys.TAB)
+    raise AssertionError(f"no focusable element {label!r} within {most} tabs")
+
+
+def test_the_page_is_usable_from_the_keyboard(browser: WebDriver, served: ThreadedMockServer) -> None:
+    admin(served, "POST", "/reset")
+    assert outx_read(served) == 200
+    open_page(browser, served)
+    wait(browser, lambda d: "/api-interactions" in text_of(d, "#traffic-rows"))
+    tab_to(browser, "/api-interactions")
+    wait(browser, lambda d: d.switch_to.active_element.get_attribute("id") == "detail-h")  # focus moves to the detail
+    tab_to(browser, "Clock")
+    wait(browser, lambda d: d.find_element(By.ID, "clock").is_displayed())
+    tab_to(browser, "Advance 5 s")
+    wait(browser, lambda d: "10:40:05" in text_of(d, "#clock-now"))
+    assert console_errors(browser) == []
 
 
 def test_a_screenshot_of_each_view(browser: WebDriver, served: ThreadedMockServer, screenshots: Path) -> None:
