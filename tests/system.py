@@ -1,4 +1,4 @@
-"""Tests that need something from the system (a browser, curl): skip with one line, except under CI=true."""
+"""Tests that need programs from the system (a browser, curl): skip with one line, except under CI=true."""
 
 from __future__ import annotations
 
@@ -13,17 +13,19 @@ import pytest
 # Chromium as the machine notes start it: headless, and quiet on a closed network.
 CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,1000")
+DEBIAN_PACKAGE = {"chromedriver": "chromium-driver"}  # where the package's name differs from the program's
 
 
 def require_programs(*names: str, why: str) -> dict[str, str]:
-    """The programs' paths; skips the test when one is missing, and fails it when CI=true."""
+    """The programs' paths. When one is missing: skip (in a test, or a whole module at import), or fail under CI=true."""
     found = {name: shutil.which(name) for name in names}
     missing = [name for name, path in found.items() if path is None]
     if missing:
-        message = f"{why} needs {', '.join(missing)} (Debian: apt-get install {' '.join(missing)})"
+        packages = " ".join(DEBIAN_PACKAGE.get(name, name) for name in missing)
+        message = f"{why} need {', '.join(missing)} (Debian: apt-get install {packages})"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}: missing under CI=true", pytrace=False)
-        pytest.skip(message)
+        pytest.skip(message, allow_module_level=True)
     return {name: path for name, path in found.items() if path is not None}
 
 

@@ -39,9 +39,12 @@ class RemoteBrowserServer(ThreadedMockServer):
         return seen_from(super().make_app())
 
 
+PROGRAMS = require_programs("chromium", "chromedriver", "curl", why="the dashboard's browser tests")
+
+
 @pytest.fixture(scope="module")
 def programs() -> dict[str, str]:
-    return require_programs("chromium", "chromedriver", "curl", why="the dashboard's browser tests")
+    return PROGRAMS
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ def same_request(original: dict[str, Any], replayed: dict[str, Any]) -> None:
 
 
 async def test_a_get_with_a_masked_header_replays_with_the_variable(client: TestClient) -> None:
-    require_programs("curl", "bash", why="replaying a request")
+    require_programs("curl", "bash", why="replayed requests")
     await client.get("/api-interactions", params={"watchlist_id": DOCS_WATCHLIST, "page_size": "3",
                                                   "interaction_type": "like"}, headers={"x-api-key": OUTX_KEY})
     original = (await (await client.get("/__admin/journal")).json())["entries"][0]
@@ -40,7 +40,7 @@ async def test_a_get_with_a_masked_header_replays_with_the_variable(client: Test
 
 
 async def test_a_post_with_query_credentials_and_an_awkward_body(make_client) -> None:
-    require_programs("curl", "bash", why="replaying a request")
+    require_programs("curl", "bash", why="replayed requests")
     client = await make_client(providers=("nyne",))
     body = {"social_media_url": "https://x.com/janedoe", "type": "followers", "max_results": 10,
             "note": "it's $HOME \"quoted\" `date` \\ & ; |"}
@@ -54,7 +54,7 @@ async def test_a_post_with_query_credentials_and_an_awkward_body(make_client) ->
 
 
 async def test_odd_paths_and_query_values_survive_the_shell(client: TestClient) -> None:
-    require_programs("curl", "bash", why="replaying a request")
+    require_programs("curl", "bash", why="replayed requests")
     await client.get("/nowhere/a b$x'q", params={"q": "a&b=c d\"$(id)"})
     original = (await (await client.get("/__admin/journal")).json())["entries"][0]
     same_request(original, await replay(client, 1))
