@@ -173,6 +173,27 @@ def test_adding_a_fault_rule_in_the_form_makes_the_next_request_fail(browser: We
     assert "curl" in text_of(browser, "#detail-body .command") and console_errors(browser) == []
 
 
+def test_state_downloaded_from_the_page_uploads_back(browser: WebDriver, served: ThreadedMockServer,
+                                                    tmp_path: Path) -> None:
+    admin(served, "POST", "/reset")
+    flag = f"watchlist:{DOCS_WATCHLIST}:simulate_failure"
+    box = f"//label[contains(., '{flag}')]/input"
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    open_page(browser, served, "steering")
+    wait(browser, lambda d: d.find_elements(By.XPATH, box))[0].click()  # flags flip from the page too
+    wait(browser, lambda d: admin(served, "GET", "/flags")["outx"][flag] is True)
+    browser.find_element(By.ID, "export-state").click()
+    saved = tmp_path / "mockserver-state.json"
+    wait(browser, lambda d: saved.exists() and saved.stat().st_size > 0)
+    assert json.loads(saved.read_text())["providers"]["outx"]["flags"] == {flag: True}
+    admin(served, "PATCH", "/flags", {"outx": {flag: False}})
+    wait(browser, lambda d: not d.find_element(By.XPATH, box).is_selected())
+    browser.find_element(By.ID, "import-state").send_keys(str(saved))
+    wait(browser, lambda d: admin(served, "GET", "/flags")["outx"][flag] is True)
+    wait(browser, lambda d: d.find_element(By.XPATH, box).is_selected())
+    assert console_errors(browser) == []
+
+
 def tab_to(browser: WebDriver, label: str, most: int = 60) -> None:
     """Press Tab until the focused element reads `label`, then Enter: no mouse involved."""
     for _ in range(most):
