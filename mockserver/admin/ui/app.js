@@ -267,12 +267,13 @@ async function loadWork() {
   const [tasks, jobs, callbacks] = await Promise.all([view("outx", "tasks"), view("nyne", "jobs"), view("nyne", "callbacks")]);
   $("#tasks").replaceChildren(!tasks ? el("p", {}, "OutX is not served here.") : table([
     ["Task", (t) => el("code", { title: t.id }, short(t.id))], ["Team", (t) => t.team_id], ["Post", (t) => t.social_urn],
-    ["Status", (t) => t.status], ["Accepted", (t) => time(t.submitted_ms)], ["Completes", (t) => time(t.completes_ms)],
+    ["Status", (t) => t.status + (t.error ? `: ${t.error}` : "")], ["Accepted", (t) => time(t.submitted_ms)],
+    ["Ends", (t) => time(t.completes_ms)],
   ], tasks.tasks, "No agent tasks yet: POST /linkedin-agent/like-post creates one."));
   $("#jobs").replaceChildren(!jobs ? el("p", {}, "Nyne.ai is not served here.") : table([
     ["Request", (j) => el("code", { title: j.request_id }, short(j.request_id))], ["Key", (j) => j.credential_id],
     ["Lookup", (j) => `${j.type} of ${j.target}`], ["Status", (j) => j.status + (j.error ? `: ${j.error}` : "")],
-    ["Completes", (j) => time(j.completes_ms)],
+    ["Ends", (j) => time(j.completes_ms)],
     ["Credits", (j) => (j.credits === null ? "—" : `${j.credits}${j.credits_settled ? "" : " (when it completes)"}`)],
     ["Callback", (j) => (j.callback ? `${j.callback.id}: ${j.callback.state}` : "none")],
   ], jobs.jobs, "No lookups yet: POST /person/interactions submits one."));

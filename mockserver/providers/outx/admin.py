@@ -12,7 +12,7 @@ SHOWN_TASKS = 200  # newest first; the total says how many the mock keeps
 
 
 def tasks(api: OutxApi) -> dict[str, Any]:
-    """Agent tasks, newest first: status now, when each was accepted and when it completes."""
+    """Agent tasks, newest first: status now, when each was accepted and when it ends (and why, if it fails)."""
     now = api.clock.now_ms()
     desk = api.world.agent
     newest = list(desk.jobs)[-SHOWN_TASKS:][::-1]
@@ -20,7 +20,8 @@ def tasks(api: OutxApi) -> dict[str, Any]:
         {"id": job.id, "team_id": job.owner, "type": job.input["task_type"], "social_urn": job.input["social_urn"],
          "status": job.status_at(now), "submitted_ms": job.submitted_ms, "submitted_at": iso_from_ms(job.submitted_ms),
          "completes_ms": job.finishes_ms, "completes_at": iso_from_ms(job.finishes_ms),
-         "performed_by": job.outcome.output.get("performed_by") if job.outcome.output else None}
+         "performed_by": job.outcome.output.get("performed_by") if job.outcome.output else None,
+         "error": job.outcome.error}
         for job in newest
     ]}
 
@@ -37,10 +38,10 @@ def watchlists(api: OutxApi) -> list[dict[str, Any]]:
 
 
 def events_between(api: OutxApi, after_ms: int, until_ms: int) -> list[dict[str, Any]]:
-    """Tasks that complete in (after_ms, until_ms], and how many interactions each watchlist gains."""
+    """Tasks that end in (after_ms, until_ms], and how many interactions each watchlist gains."""
     found = [{"at_ms": job.finishes_ms, "kind": "task", "id": job.id,
               "what": f"like task {'fails' if job.outcome.status == 'failed' else 'completes'}: "
-                      f"{job.input['social_urn']}"}
+                      f"{job.input['social_urn']}" + (f" ({job.outcome.error})" if job.outcome.error else "")}
              for job in api.world.agent.jobs if after_ms < job.finishes_ms <= until_ms]
     for watchlist in api.world.watchlists.values():
         before, after = watchlist.count_at(after_ms), watchlist.count_at(until_ms)

@@ -61,3 +61,16 @@ async def test_the_clock_shows_new_interactions_as_they_fall_due(client: TestCli
     [fell] = [e for e in moved["fell_due"] if e["kind"] == "watchlist" and e["id"] == DOCS_WATCHLIST]
     assert fell == growth
     assert (await interactions(client))["pagination"]["total"] == before + gained
+
+
+async def test_a_task_failed_through_the_admin_api_shows_as_failed(client: TestClient) -> None:
+    rule = await client.post("/__admin/providers/outx/force-task",
+                             json={"next": True, "status": "failed", "error": "no extension"})
+    assert rule.status == 200, await rule.text()
+    failing = (await like(client, {"social_urn": "urn:li:activity:7123456789012345678"}))["api_agent_task_id"]
+    moved = await (await client.post("/__admin/clock/advance", json={"by": "20s"})).json()
+    [ended] = [e for e in moved["fell_due"] if e["kind"] == "task"]
+    assert ended["id"] == failing
+    assert ended["what"] == "like task fails: urn:li:activity:7123456789012345678 (no extension)"
+    [shown] = (await view(client, "tasks"))["tasks"]
+    assert shown["status"] == "failed" and shown["error"] == "no extension"
