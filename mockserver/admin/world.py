@@ -9,6 +9,7 @@ from aiohttp import web
 from mockserver import __version__
 from mockserver.admin.clock import clock_json
 from mockserver.admin.common import AdminError, bad_request, json_object, take_int
+from mockserver.admin.events import EVENT_HUB
 from mockserver.core.http import json_response
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
@@ -27,6 +28,7 @@ async def health(request: web.Request) -> web.Response:
         "faults": len(app[FAULTS].rules()),
         "scheduled": app[SCHEDULER].pending(),
         "strict": {"enabled": STRICT in app, "violations": len(app[STRICT].failures) if STRICT in app else 0},
+        "event_streams": len(request.app[EVENT_HUB]),  # open /__admin/events readers (dashboards)
     })
 
 

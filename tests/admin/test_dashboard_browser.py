@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 from aiohttp import web
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -94,7 +95,9 @@ def outx_read(server: ThreadedMockServer) -> int:
 
 
 def wait(browser: WebDriver, condition: Callable[[WebDriver], Any], timeout_s: float = 5.0) -> Any:
-    return WebDriverWait(browser, timeout_s, poll_frequency=0.05).until(condition)
+    """Until `condition` holds; an element the page re-rendered meanwhile is looked up again."""
+    return WebDriverWait(browser, timeout_s, poll_frequency=0.05,
+                         ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
 
 
 def text_of(browser: WebDriver, selector: str) -> str:
@@ -103,6 +106,7 @@ def text_of(browser: WebDriver, selector: str) -> str:
 
 
 def open_page(browser: WebDriver, server: ThreadedMockServer, view: str = "traffic") -> None:
+    browser.get("about:blank")  # a fresh page each time, not a jump within the last one
     browser.get(f"{server.url}/__admin/ui/#{view}")
     wait(browser, lambda d: "live:" in text_of(d, "#summary"))
 
@@ -168,7 +172,7 @@ def test_adding_a_fault_rule_in_the_form_makes_the_next_request_fail(browser: We
     go_to(browser, "traffic")
     faulted = "#traffic-rows tr:nth-child(2)"
     wait(browser, lambda d: "503" in text_of(d, faulted) and "fault-1" in text_of(d, faulted))
-    browser.find_element(By.CSS_SELECTOR, f"{faulted} button").click()
+    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"{faulted} button").click() or True)
     wait(browser, lambda d: "fault-1: answer 503 for any method any provider /api-interactions" in text_of(d, "#detail-body"))
     assert "curl" in text_of(browser, "#detail-body .command") and console_errors(browser) == []
 
@@ -180,7 +184,7 @@ def test_state_downloaded_from_the_page_uploads_back(browser: WebDriver, served:
     box = f"//label[contains(., '{flag}')]/input"
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     open_page(browser, served, "steering")
-    wait(browser, lambda d: d.find_elements(By.XPATH, box))[0].click()  # flags flip from the page too
+    wait(browser, lambda d: d.find_element(By.XPATH, box).click() or True)  # flags flip from the page too
     wait(browser, lambda d: admin(served, "GET", "/flags")["outx"][flag] is True)
     browser.find_element(By.ID, "export-state").click()
     saved = tmp_path / "mockserver-state.json"
@@ -253,6 +257,9 @@ def test_a_screenshot_of_each_view(browser: WebDriver, served: ThreadedMockServe
         assert browser.save_screenshot(str(shot))
         assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
     assert console_errors(browser) == []
+    # Every page this module opened before gave its stream up when it went away: only this one reads.
+    outx_read(served)  # the server notices a reader has gone when it next writes to it
+    wait(browser, lambda d: admin(served, "GET", "/health")["event_streams"] == 1)
 
 
 def test_with_the_admin_token_from_a_non_loopback_address(browser: WebDriver, programs: dict[str, str]) -> None:

@@ -86,10 +86,17 @@ function askForToken(why) {
 
 // -- live stream: fetch() rather than EventSource, so the token goes in a header, never in a URL ----
 
+// A browser keeps at most six connections per server for all its tabs: a hidden or closed tab gives its stream up.
+let stopStream = () => {};
+const visible = () => (document.hidden ? new Promise((resolve) => document.addEventListener("visibilitychange", resolve, { once: true })) : null);
+
 async function listen() {
   for (;;) {
+    await visible();
     try {
-      const response = await fetch(`${ADMIN}/events`, { headers: headers({ Accept: "text/event-stream" }) });
+      const controller = new AbortController();
+      stopStream = () => controller.abort();
+      const response = await fetch(`${ADMIN}/events`, { headers: headers({ Accept: "text/event-stream" }), signal: controller.signal });
       if (response.status === 401) return askForToken("The admin token was missing or refused.");
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -415,6 +422,8 @@ async function start() {
 
 function wire() {
   window.addEventListener("hashchange", show);
+  window.addEventListener("pagehide", () => stopStream());
+  document.addEventListener("visibilitychange", () => document.hidden && stopStream());
   $("#login").addEventListener("submit", (event) => {
     event.preventDefault();
     sessionStorage.setItem(TOKEN_KEY, $("#token").value.trim());
