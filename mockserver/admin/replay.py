@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 
@@ -41,27 +41,29 @@ class _Words:
             self.variables.append(var)
         return "${" + var + "}"
 
+    def filled(self, text: str, name: str, encode: Callable[[str], str] = str) -> str:
+        """`text` for a double-quoted word: each masked part (whole or inside) becomes the variable for `name`."""
+        parts = [_in_double_quotes(encode(part)) for part in text.split(REDACTED)]
+        return self.variable(name).join(parts) if len(parts) > 1 else parts[0]
+
 
 def replay_curl(entry: JournalEntry, base_url: str) -> dict[str, Any]:
-    """`{"command": "curl ...", "variables": [...]}`: set each variable to the real value, then run it."""
+    """`{"command": "curl ...", "variables": [...]}`: set each variable to the real value, then run it.
+
+    Masked credentials in the path, the query and the headers become shell variables; a body is sent
+    as it was journaled (masked values in it stay masked).
+    """
     out = _Words()
     if entry.method != "GET":
         out.words += ["-X", entry.method]
-    url = _in_double_quotes(base_url.rstrip("/") + quote(entry.path, safe="/:@!$&'()*+,;=-._~"))
-    pairs = []
-    for name, values in entry.query.items():
-        for value in values:
-            shown = out.variable(name) if value == REDACTED else _in_double_quotes(quote(value, safe=""))
-            pairs.append(f"{_in_double_quotes(quote(name, safe=''))}={shown}")
+    url = _in_double_quotes(base_url.rstrip("/")) + out.filled(
+        entry.path, "path_secret", lambda part: quote(part, safe="/:@!$&'()*+,;=-._~"))
+    pairs = [f"{_in_double_quotes(quote(name, safe=''))}={out.filled(value, name, lambda part: quote(part, safe=''))}"
+             for name, values in entry.query.items() for value in values]
     out.words.append('"' + url + ("?" + "&".join(pairs) if pairs else "") + '"')
     for name, values in entry.headers.items():
-        if name.lower() in _LEFT_TO_CURL:
-            continue
-        for value in values:
-            if value == REDACTED:
-                out.words += ["-H", f'"{_in_double_quotes(name)}: {out.variable(name)}"']
-            else:
-                out.words += ["-H", shlex.quote(f"{name}: {value}")]
+        for value in values if name.lower() not in _LEFT_TO_CURL else ():
+            out.words += ["-H", f'"{_in_double_quotes(name)}: {out.filled(value, name)}"']
     if entry.body is not None:
         out.words += ["--data-raw", shlex.quote(entry.body.decode("utf-8", "replace"))]
     return {"command": " ".join(out.words), "variables": out.variables}

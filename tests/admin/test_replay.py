@@ -60,6 +60,14 @@ async def test_odd_paths_and_query_values_survive_the_shell(client: TestClient) 
     same_request(original, await replay(client, 1))
 
 
+async def test_a_credential_masked_inside_the_path_becomes_a_variable_too(client: TestClient) -> None:
+    require_programs("curl", "bash", why="replayed requests")
+    await client.get(f"/nowhere/{OUTX_KEY}/x", headers={"X-Note": f"key {OUTX_KEY} inside"})
+    original = (await (await client.get("/__admin/journal")).json())["entries"][0]
+    assert OUTX_KEY not in str(original)
+    same_request(original, await replay(client, 1, PATH_SECRET=OUTX_KEY, X_NOTE=OUTX_KEY))
+
+
 def test_variable_names() -> None:
     assert variable_name("X-API-Key") == "X_API_KEY"
     assert variable_name("access_token") == "ACCESS_TOKEN"
