@@ -22,7 +22,7 @@ def require_programs(*names: str, why: str) -> dict[str, str]:
     missing = [name for name, path in found.items() if path is None]
     if missing:
         packages = " ".join(DEBIAN_PACKAGE.get(name, name) for name in missing)
-        message = f"{why} need {', '.join(missing)} (Debian: apt-get install {packages})"
+        message = f"{why}: {', '.join(missing)} not found (Debian: apt-get install {packages})"
         if os.environ.get("CI") == "true":
             pytest.fail(f"{message}: missing under CI=true", pytrace=False)
         pytest.skip(message, allow_module_level=True)
