@@ -6,7 +6,7 @@ const ADMIN = location.pathname.replace(/\/ui\/?[^/]*$/, "");
 const TOKEN_KEY = "mockserver-admin-token";
 const NEEDS_TOKEN = document.querySelector('meta[name="mockserver-admin-auth"]').content === "token";
 const MAX_ROWS = 500;
-const state = { entries: new Map(), arrived: null, providers: [], views: {}, clock: null, filter: {}, live: false };
+const state = { entries: new Map(), arrived: null, providers: [], views: {}, clock: null, filter: {}, live: false, listening: false };
 
 // -- helpers -----------------------------------------------------------------------------------
 
@@ -91,13 +91,17 @@ let stopStream = () => {};
 const visible = () => (document.hidden ? new Promise((resolve) => document.addEventListener("visibilitychange", resolve, { once: true })) : null);
 
 async function listen() {
+  state.listening = true;
   for (;;) {
     await visible();
     try {
       const controller = new AbortController();
       stopStream = () => controller.abort();
       const response = await fetch(`${ADMIN}/events`, { headers: headers({ Accept: "text/event-stream" }), signal: controller.signal });
-      if (response.status === 401) return askForToken("The admin token was missing or refused.");
+      if (response.status === 401) {
+        state.listening = false;
+        return askForToken("The admin token was missing or refused.");
+      }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
@@ -409,15 +413,17 @@ async function start() {
   const health = await act(() => api("GET", "/health"));
   if (!health) return;
   const index = await act(() => api("GET", "/providers"));
-  state.providers = health.providers;
-  state.views = Object.fromEntries(Object.entries(index || {}).map(([name, offered]) => [name, offered.views]));
-  for (const select of document.querySelectorAll('select[name="provider"]')) {
-    select.append(...state.providers.map((name) => el("option", { value: name }, name)));
-  }
   $("#login").hidden = true;
+  if (!state.providers.length) {  // once per page: a token asked for again later only resumes
+    state.providers = health.providers;
+    state.views = Object.fromEntries(Object.entries(index || {}).map(([name, offered]) => [name, offered.views]));
+    for (const select of document.querySelectorAll('select[name="provider"]')) {
+      select.append(...state.providers.map((name) => el("option", { value: name }, name)));
+    }
+    setInterval(() => { renderClock(); if (state.clock && state.clock.mode !== "frozen" && current() !== "traffic") refreshSoon(); }, 3000);
+  }
   show();
-  listen();
-  setInterval(() => { renderClock(); if (state.clock && state.clock.mode !== "frozen" && current() !== "traffic") refreshSoon(); }, 3000);
+  if (!state.listening) listen();
 }
 
 function wire() {
