@@ -21,7 +21,7 @@ from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
 from mockserver.core.world import DerivedCache
 from mockserver.state import (
-    CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD,
+    ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD,
     CurrentWorld,
 )
 from mockserver.traffic import traffic_middleware
@@ -83,7 +83,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
     app[PROVIDER_OF] = provider_of
     app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
-    app[DERIVED] = DerivedCache()
+    app[DERIVED], app[ANCHORED] = DerivedCache(), DerivedCache(size=2)
     if strict is not None:
         app[STRICT] = strict
     context = make_context(app, settings.seed, scenario, start_anchor_ms(app))

@@ -42,6 +42,7 @@ STRICT = web.AppKey("strict", StrictMode)  # present only in strict mode
 PROVIDERS = web.AppKey("providers", dict[str, ProviderRuntime])
 WORLD = web.AppKey("world", CurrentWorld)
 DERIVED = web.AppKey("derived", DerivedCache)  # the worlds' parts that depend only on seed and scenario
+ANCHORED = web.AppKey("anchored", DerivedCache)  # ... and those that depend on the anchor too
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultBook)
 PROVIDER_OF = web.AppKey("provider_of", Callable[[web.Request], "str | None"])  # which provider a request is for

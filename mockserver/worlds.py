@@ -16,7 +16,7 @@ from aiohttp import web
 from mockserver.core.world import pools_for
 from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.scenario import Scenario, ScenarioError
-from mockserver.state import CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STRICT, WORLD
+from mockserver.state import ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STRICT, WORLD
 
 
 def start_anchor_ms(app: web.Application) -> int:
@@ -27,7 +27,8 @@ def start_anchor_ms(app: web.Application) -> int:
 
 def make_context(app: web.Application, seed: int, scenario: Scenario, anchor_ms: int) -> ProviderContext:
     return ProviderContext(seed, app[CLOCK], pools_for(seed), scenario, anchor_ms, app[SCHEDULER],
-                           app[SETTINGS].max_jobs, app[DERIVED].parts(seed, scenario.fingerprint))
+                           app[SETTINGS].max_jobs, app[DERIVED].parts(seed, scenario.fingerprint),
+                           app[ANCHORED].parts(seed, scenario.fingerprint, anchor_ms))
 
 
 def build_world(name: str, context: ProviderContext, build: Callable[[ProviderContext], object]) -> object:

@@ -87,6 +87,16 @@ async def test_a_reset_keeps_what_depends_only_on_seed_and_scenario(client: Test
     assert world.context.derived is not derived
 
 
+async def test_rendered_items_are_kept_across_resets_at_the_same_anchor(client: TestClient) -> None:
+    world = client.app[WORLD]
+    anchored = world.context.anchored
+    assert (await client.get("/api-interactions", params={"watchlist_id": DOCS_WATCHLIST}, headers=OUTX)).status == 200
+    await client.post("/__admin/reset")
+    assert world.context.anchored is anchored  # a frozen start: the same anchor, the same renders
+    await client.post("/__admin/clock/freeze", json={"at": "2023-01-01T00:00:00Z"})  # moves the anchor
+    assert world.context.anchored is not anchored
+
+
 async def test_the_journal_counts_from_one_after_a_reset(client: TestClient) -> None:
     for _ in range(2):
         await client.get("/api-interactions", params={"watchlist_id": DOCS_WATCHLIST}, headers=OUTX)

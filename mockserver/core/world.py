@@ -171,12 +171,14 @@ def pick(pool: Sequence[Any], value: int) -> Any:
 
 
 class DerivedParts:
-    """The parts of the worlds that depend only on the seed and the scenario.
+    """The parts of the worlds that depend only on what they are cached by.
 
-    Built on first use and shared by every later build from the same seed and
-    scenario (a reset, a move of the anchor, a snapshot import), so those
-    rebuild only what the anchor and the overlay decide. A part must never
-    change once built; a memo of a pure function of the part is fine.
+    Two sets: what depends only on the seed and the scenario, shared by every
+    build from them (a reset, a move of the anchor, a snapshot import), and
+    what depends on the anchor too (rendered items), shared by the builds at
+    the same anchor (a reset with a frozen start). Neither may hold anything
+    the overlay or the clock decides. A part must never change once built; a
+    memo of a pure function of it is fine.
     """
 
     def __init__(self) -> None:
@@ -191,14 +193,13 @@ class DerivedParts:
 
 
 class DerivedCache:
-    """The DerivedParts of the last few (seed, scenario) pairs a server was built from (bounded)."""
+    """The DerivedParts of the last few keys ((seed, scenario) or (seed, scenario, anchor)) a server used."""
 
     def __init__(self, size: int = 4) -> None:
         self.size = size
-        self._entries: OrderedDict[tuple[int, str], DerivedParts] = OrderedDict()
+        self._entries: OrderedDict[tuple[Hashable, ...], DerivedParts] = OrderedDict()
 
-    def parts(self, seed: int, scenario_fingerprint: str) -> DerivedParts:
-        key = (seed, scenario_fingerprint)
+    def parts(self, *key: Hashable) -> DerivedParts:
         found = self._entries.get(key)
         if found is None:
             found = self._entries[key] = DerivedParts()

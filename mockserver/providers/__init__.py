@@ -30,6 +30,7 @@ class ProviderContext:
     max_jobs: int = 10_000  # asynchronous jobs/tasks a provider keeps; the oldest go first
     # What depends only on (seed, scenario): shared by every rebuild from the same pair, so a reset is cheap.
     derived: DerivedParts = field(default_factory=DerivedParts)
+    anchored: DerivedParts = field(default_factory=DerivedParts)  # ... and (seed, scenario, anchor): rendered items
 
 
 def _default_respond(request: web.Request, reply: Reply) -> web.StreamResponse:

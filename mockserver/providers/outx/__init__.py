@@ -15,7 +15,7 @@ def _world(context: ProviderContext) -> OutxWorld:
     if section is None:
         raise ScenarioError(f"scenario {context.scenario.name!r} has no 'outx' section; the OutX provider needs one")
     return OutxWorld(section, context.seed, context.anchor_ms, context.pools, build_content(context.pools),
-                     context.max_jobs, context.derived)
+                     context.max_jobs, context.derived, context.anchored)
 
 
 def build(context: ProviderContext) -> ProviderRuntime:

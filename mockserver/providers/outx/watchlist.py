@@ -162,11 +162,28 @@ class WatchlistCast:
         return found
 
 
+@dataclass
+class WatchlistRenders:
+    """Rendered derived items and what filters match: pure functions of (seed, spec, anchor).
+
+    Kept across rebuilds at the same anchor (a reset with a frozen start), so
+    the first page after a reset costs what any page costs. Nothing here may
+    depend on the overlay or the clock.
+    """
+
+    interactions: dict[int, tuple[dict[str, Any], int]] = field(default_factory=dict)
+    posts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    recorded: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    matches: OrderedDict[tuple[frozenset[str], frozenset[int] | None, frozenset[int]], Matches] = \
+        field(default_factory=OrderedDict)
+
+
 class Watchlist:
     """One watchlist and its virtual stream of interactions and posts."""
 
     def __init__(self, spec: dict[str, Any], team_id: str, seed: int, anchor_ms: int,
-                 pools: Pools, content: OutxContent, cast: WatchlistCast | None = None) -> None:
+                 pools: Pools, content: OutxContent, cast: WatchlistCast | None = None,
+                 renders: WatchlistRenders | None = None) -> None:
         self.id: str = spec["id"]
         self.name: str = spec["name"]
         self.slug: str = spec.get("slug") or slugify(self.name)
@@ -187,8 +204,8 @@ class Watchlist:
         self._actor_slot = cast.actor_slot
         self._is_comment = cast.is_comment
         # What each filter matches (its residues come from the cast; its segments depend on the anchor).
-        self._matches: OrderedDict[tuple[frozenset[str], frozenset[int] | None, frozenset[int]], Matches] = \
-            OrderedDict()
+        renders = WatchlistRenders() if renders is None else renders
+        self._matches = renders.matches
 
         # About forty interactions per post; a post every 30 minutes to 2 days.
         post_step_ms = min(2 * DAY_MS, max(30 * MINUTE_MS, history_ms // max(1, initial // 40)))
@@ -201,9 +218,9 @@ class Watchlist:
         self._agent_like_times: dict[int, list[int]] = {}
         self._overlay_version = 0  # bumped on every change, so nothing memoised outlives one
         # Derived items never change, so rendering them once is enough (bounded caches).
-        self._interactions: dict[int, tuple[dict[str, Any], int]] = {}
-        self._posts: dict[int, dict[str, Any]] = {}
-        self._recorded: dict[tuple[int, int], tuple[int, int]] = {}
+        self._interactions = renders.interactions
+        self._posts = renders.posts
+        self._recorded = renders.recorded
         self._past_days: dict[tuple[Selection, int, int], dict[str, Any]] = {}
         # Answers depend on the clock only through how many items exist by then, which
         # changes every few minutes, not every millisecond: memoise on that count.

@@ -10,7 +10,7 @@ from mockserver.core.jobs import Job
 from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.providers.outx.agent import AgentDesk, Member, TaskRule, extension_flag, oldest_admin
 from mockserver.providers.outx.content import OutxContent
-from mockserver.providers.outx.watchlist import Watchlist, WatchlistCast
+from mockserver.providers.outx.watchlist import Watchlist, WatchlistCast, WatchlistRenders
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,10 @@ class OutxWorld:
     """
 
     def __init__(self, section: dict[str, Any], seed: int, anchor_ms: int, pools: Pools,
-                 content: OutxContent, max_jobs: int | None = None, derived: DerivedParts | None = None) -> None:
+                 content: OutxContent, max_jobs: int | None = None, derived: DerivedParts | None = None,
+                 anchored: DerivedParts | None = None) -> None:
         derived = DerivedParts() if derived is None else derived
+        anchored = DerivedParts() if anchored is None else anchored
         self.teams: dict[str, Team] = {}
         self.watchlists: dict[str, Watchlist] = {}
         self.api_keys: list[tuple[str, str]] = []
@@ -49,7 +51,9 @@ class OutxWorld:
         for team in section["teams"]:
             for spec in team["watchlists"]:
                 cast = derived.get(("outx", "watchlist", spec["id"]), lambda: WatchlistCast.build(spec, seed, pools))
-                self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content, cast)
+                renders = anchored.get(("outx", "renders", spec["id"]), WatchlistRenders)
+                self.watchlists[spec["id"]] = Watchlist(spec, team["id"], seed, anchor_ms, pools, content, cast,
+                                                        renders)
                 defaults[failure_flag(spec["id"])] = spec.get("simulate_failure", False)
             members = derived.get(("outx", "members", team["id"]),
                                   lambda: tuple(Member.from_spec(member) for member in team.get("members", [])))
