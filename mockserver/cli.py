@@ -169,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated)")
     openapi.add_argument("--providers", type=_providers, default=None, help="subset of providers to describe")
+    openapi.add_argument("--only", choices=("providers", "admin"), default=None,
+                         help="only the providers' operations (what to fuzz), or only the admin API's")
 
     verify = commands.add_parser(
         "verify", help="check an implementation against the documented contract",
@@ -292,7 +294,7 @@ def banner(app: web.Application, settings: Settings, address: tuple[str, int]) -
 
 def print_openapi(args: argparse.Namespace) -> None:
     from mockserver.admin import create_admin_app
-    from mockserver.openapi import admin_routes, build_openapi
+    from mockserver.openapi import build_openapi
     from mockserver.providers import available_providers
     from mockserver.state import PROVIDERS, SCHEMAS
 
@@ -300,7 +302,7 @@ def print_openapi(args: argparse.Namespace) -> None:
         app = create_app(Settings(providers=args.providers or available_providers()))
     except (ScenarioError, UnknownProvider) as error:
         raise CliError(str(error)) from None
-    document = build_openapi(app[SCHEMAS], app[PROVIDERS], admin_routes(create_admin_app(None)))
+    document = build_openapi(app[SCHEMAS], app[PROVIDERS], create_admin_app(None), args.only)
     print(json.dumps(document, indent=2))
 
 

@@ -135,11 +135,14 @@ async def patch_flags(request: web.Request) -> web.Response:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    """The OpenAPI 3.1 document of everything this server serves."""
-    from mockserver.openapi import admin_routes, build_openapi
+    """The OpenAPI 3.1 document of everything this server serves (?only=providers or ?only=admin)."""
+    from mockserver.openapi import PARTS, build_openapi
 
+    only = request.query.get("only")
+    if only is not None and only not in PARTS:
+        raise bad_request(f"only must be one of: {', '.join(PARTS)}")
     app = request.config_dict
-    return json_response(build_openapi(app[SCHEMAS], app[PROVIDERS], admin_routes(request.app)))
+    return json_response(build_openapi(app[SCHEMAS], app[PROVIDERS], request.app, only))  # type: ignore[arg-type]
 
 
 def add_routes(admin: web.Application) -> None:

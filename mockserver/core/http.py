@@ -47,6 +47,20 @@ Responder = Callable[[web.Request, Reply], web.StreamResponse]
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """A later call that takes values from this operation's success answer (an OpenAPI link).
+
+    `operation` is the handler name of the linked endpoint of the same provider; `parameters`
+    maps its parameter names to runtime expressions such as "$response.body#/api_agent_task_id".
+    """
+
+    operation: str
+    parameters: Mapping[str, str] = field(default_factory=dict)
+    request_body: Any = None  # a JSON body whose string leaves may be runtime expressions
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Endpoint:
     """One documented operation: where it lives and which schemas its bodies obey."""
 
@@ -60,6 +74,13 @@ class Endpoint:
     query_schema: str | None = None  # an object schema whose properties are the query parameters
     body_schema: str | None = None  # schema of the JSON request body
     error_statuses: tuple[int, ...] = ()  # the documented error statuses (OpenAPI lists them)
+    # Media types of the success answer; App.net's JSONP is application/javascript. Errors are JSON.
+    media_types: tuple[str, ...] = ("application/json",)
+    links: Mapping[str, Link] = field(default_factory=dict)  # by link name
+    # Query parameters whose mere presence changes the whole answer (App.net's JSONP `callback`: HTTP 200
+    # whatever happened, nothing else checked). OpenAPI cannot say that of a parameter, so the document
+    # describes them in the operation's text, by name -> explanation, instead of listing them.
+    mode_parameters: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,4 +37,7 @@ SPEC = ProviderSpec(
         "adnBearer": {"type": "http", "scheme": "bearer"},
         "adnAccessToken": {"type": "apiKey", "in": "query", "name": "access_token"},
     },
+    # The empty requirement is JSONP: App.net never authenticates a request with ?callback=, and the
+    # answer is HTTP 200 whatever happened (a missing token is the 401 inside meta.code).
+    security=[{"adnBearer": []}, {"adnAccessToken": []}, {}],
 )

@@ -72,10 +72,12 @@ def paging(query: MultiMapping[str]) -> Paging:
     if raw_count is None:
         count = DEFAULT_COUNT
     else:
-        if _INTEGER.fullmatch(raw_count.strip()) is None or int(raw_count) == 0:
+        # int() of the stripped text: int() itself skips fewer kinds of whitespace than str.strip (not \x1c-\x1f).
+        text = raw_count.strip()
+        if _INTEGER.fullmatch(text) is None or int(text) == 0:
             raise errors.bad_parameter(f"count must be a non-zero integer between -{MAX_COUNT} and {MAX_COUNT}")
         # Larger counts are cut to the maximum, the way the docs word it ("cannot be more than 200").
-        count = max(-MAX_COUNT, min(MAX_COUNT, int(raw_count)))
+        count = max(-MAX_COUNT, min(MAX_COUNT, int(text)))
     return Paging(_pagination_id(query, "since_id"), _pagination_id(query, "before_id"), count)
 
 
@@ -88,7 +90,7 @@ def _pagination_id(query: MultiMapping[str], name: str) -> int | None:
     if _ID.fullmatch(raw.strip()) is None:
         raise errors.bad_parameter(f"{name} must be a pagination id (a non-negative integer) from a previous "
                                    "response's min_id or max_id")
-    return int(raw)
+    return int(raw.strip())
 
 
 def action_filter(query: MultiMapping[str]) -> ActionFilter:

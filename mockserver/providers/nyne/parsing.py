@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ TYPES_BY_PLATFORM = {
 }
 DEFAULT_MAX_RESULTS, MIN_RESULTS, MAX_RESULTS = 100, 10, 1000
 _PLATFORM_NAMES = {"twitter": TWITTER, "x": TWITTER, "instagram": INSTAGRAM}
+_DIGITS = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ def _max_results(body: dict[str, Any]) -> int:
     raw = body.get("max_results")
     if raw is None:
         return DEFAULT_MAX_RESULTS
-    if isinstance(raw, str) and raw.strip().lstrip("-").isdecimal() and raw.strip().isascii():
+    if isinstance(raw, str) and _DIGITS.fullmatch(raw.strip()):  # one sign at most: "--5" is not a number
         text = raw.strip()
         # Past a few digits the value is clamped anyway; int() would refuse more than 4,300 of them.
         raw = int(text) if len(text) <= 20 else (-MAX_RESULTS if text.startswith("-") else MAX_RESULTS)

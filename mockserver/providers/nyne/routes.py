@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.core.http import Endpoint
+from mockserver.core.http import Endpoint, Link
 from mockserver.providers.nyne.handlers import NyneApi
 
 PATH = "/person/interactions"
@@ -20,6 +20,8 @@ def endpoints(api: NyneApi) -> tuple[Endpoint, ...]:
             body_schema="nyne/submit-request",
             error_statuses=(400, 401, 413, 429),
             success_status=202,
+            links={"PollLookup": Link("poll_interactions", {"request_id": "$response.body#/data/request_id"},
+                                      description="Poll the lookup until it is completed or failed")},
         ),
         Endpoint(
             method="GET",

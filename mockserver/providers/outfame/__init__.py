@@ -32,4 +32,6 @@ def build(context: ProviderContext) -> ProviderRuntime:
     )
 
 
-SPEC = ProviderSpec(name="outfame", title="Outfame (api.outfame.com)", build=build)
+SPEC = ProviderSpec(name="outfame", title="Outfame (api.outfame.com)", build=build,
+                    security_schemes={"outfameBearer": {"type": "http", "scheme": "bearer",
+                                                        "description": "sk_live_... key with engagement:manage"}})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mockserver.core.http import Endpoint
+from mockserver.core.http import Endpoint, Link
 from mockserver.providers.outx.handlers import OutxApi
 
 
@@ -26,7 +26,9 @@ def endpoints(api: OutxApi) -> tuple[Endpoint, ...]:
             response_schema="outx/like-post-response",
             error_schema="outx/error",
             body_schema="outx/like-post-request",
-            error_statuses=(400, 401, 403, 404),
+            error_statuses=(400, 401, 403, 404, 413),
+            links={"GetTaskStatus": Link("task_status", {"api_agent_task_id": "$response.body#/api_agent_task_id"},
+                                         description="Poll the task (every 5 s, at most 30 times)")},
         ),
         Endpoint(
             method="GET",

@@ -116,6 +116,7 @@ async def test_max_results_defaults_to_100_and_is_clamped(nyne_client: NyneClien
     ({"username": "x", "platform": "myspace", "type": "followers"}, "platform must be twitter (or x) or instagram"),
     ({"social_media_url": "https://x.com/janedoe", "platform": "instagram", "type": "followers"}, "contradicts"),
     ({"username": "janedoe", "type": "followers", "max_results": "lots"}, "max_results must be an integer"),
+    ({"username": "janedoe", "type": "followers", "max_results": "--5"}, "max_results must be an integer"),
     ({"username": "janedoe", "type": "followers", "max_results": True}, "max_results must be an integer"),
     ({"username": "janedoe", "type": "followers", "max_results": 12.5}, "max_results must be an integer"),
     ({"username": "janedoe", "type": "followers", "callback_url": "ftp://127.0.0.1/hook"}, "http:// or https://"),

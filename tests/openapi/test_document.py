@@ -1,4 +1,4 @@
-"""The generated OpenAPI document, and `mockserver openapi` / `mockserver validate`."""
+"""The generated OpenAPI document (providers, admin, links, security), and `mockserver openapi` / `validate`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ import sys
 from pathlib import Path
 from typing import Any, Iterator
 
+import pytest
+
 from aiohttp.test_utils import TestClient
 from openapi_spec_validator import validate
 
 from mockserver.admin import create_admin_app
 from mockserver.core.validation import SchemaStore
-from mockserver.openapi import admin_routes, build_openapi
+from mockserver.openapi import build_openapi
 from mockserver.paths import data_dir
+from mockserver.providers import available_providers
 from mockserver.state import PROVIDERS
+from tests.conftest import ClientFactory
 
 EXAMPLE = data_dir("fixtures") / "examples" / "outx" / "interactions-response.json"
 
@@ -72,6 +76,68 @@ async def test_outx_operation_details(client: TestClient) -> None:
     assert success["title"] == "GET /api-interactions response"
 
 
+async def test_every_provider_has_a_security_scheme_and_every_route_its_real_statuses(make_client: ClientFactory) -> None:
+    client = await make_client(providers=available_providers())
+    document = await (await client.get("/__admin/openapi.json")).json()
+    schemes = document["components"]["securitySchemes"]
+    assert schemes["outfameBearer"] == {"type": "http", "scheme": "bearer",
+                                        "description": "sk_live_... key with engagement:manage"}
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert operation["security"], f"{method} {path} declares no security"
+            assert {"401"} <= set(operation["responses"]), f"{method} {path} lacks its 401"
+    assert document["paths"]["/__admin/faults"]["post"]["responses"]["201"]
+    assert "413" in document["paths"]["/linkedin-agent/like-post"]["post"]["responses"]
+    admin_writes = [(path, method) for path, operations in document["paths"].items() if path.startswith("/__admin")
+                    for method in operations if method in ("put", "patch") or path.endswith(("advance", "verify"))]
+    for path, method in admin_writes:
+        assert "requestBody" in document["paths"][path][method], f"{method} {path} has no request body"
+
+
+async def test_jsonp_links_and_either_or_rules_are_in_the_document(make_client: ClientFactory) -> None:
+    client = await make_client(providers=available_providers())
+    document = await (await client.get("/__admin/openapi.json")).json()
+    adn = document["paths"]["/stream/0/users/{user_id}/interactions"]["get"]
+    assert set(adn["responses"]["200"]["content"]) == {"application/json", "application/javascript"}
+    assert "callback" in adn["description"] and {} in adn["security"]
+    like = document["paths"]["/linkedin-agent/like-post"]["post"]["responses"]["200"]["links"]["GetTaskStatus"]
+    assert like == {"operationId": "outx_task_status", "description": like["description"],
+                    "parameters": {"api_agent_task_id": "$response.body#/api_agent_task_id"}}
+    submit = document["paths"]["/person/interactions"]["post"]["responses"]["202"]["links"]["PollLookup"]
+    assert submit["parameters"] == {"request_id": "$response.body#/data/request_id"}
+    body = resolve(document, document["paths"]["/person/interactions"]["post"]["requestBody"]["content"]
+                   ["application/json"]["schema"]["$ref"])
+    assert len(body["anyOf"]) == 6 and "interaction_type" in json.dumps(body["anyOf"][0])
+
+
+async def test_only_providers_or_only_admin(client: TestClient) -> None:
+    providers = await (await client.get("/__admin/openapi.json?only=providers")).json()
+    admin = await (await client.get("/__admin/openapi.json?only=admin")).json()
+    validate(providers)
+    validate(admin)
+    assert providers["paths"] and not any(path.startswith("/__admin") for path in providers["paths"])
+    assert admin["paths"] and all(path.startswith("/__admin") for path in admin["paths"])
+    assert [tag["name"] for tag in admin["tags"]] == ["admin"]
+    assert "admin" not in [tag["name"] for tag in providers["tags"]]
+    assert (await client.get("/__admin/openapi.json?only=nope")).status == 400
+
+
+def test_an_admin_route_without_a_description_is_refused() -> None:
+    from aiohttp import web
+
+    from mockserver.openapi import UndescribedAdminRoute
+    from mockserver.openapi.admin import admin_paths, admin_routes
+
+    admin = web.Application()
+
+    async def secret(request: web.Request) -> web.Response:
+        return web.Response()
+
+    admin.router.add_get("/undocumented", secret)
+    with pytest.raises(UndescribedAdminRoute, match="GET /__admin/undocumented"):
+        admin_paths(admin_routes(admin))
+
+
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "mockserver", *args], capture_output=True, text=True,
                           input=stdin, timeout=60)
@@ -82,7 +148,10 @@ def test_cli_openapi_prints_the_same_document(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     document = json.loads(done.stdout)
     validate(document)
-    assert "/api-interactions" in document["paths"]
+    assert "/api-interactions" in document["paths"] and "/__admin/health" in document["paths"]
+    done = run("openapi", "--providers", "outx", "--only", "providers")
+    assert list(json.loads(done.stdout)["paths"]) == ["/api-interactions", "/linkedin-agent/like-post",
+                                                      "/linkedin-agent/get-task-status"]
 
 
 def test_validate_accepts_a_valid_payload() -> None:
@@ -135,7 +204,7 @@ async def test_the_scenario_schema_is_published_in_the_components(client: TestCl
 
 
 def test_the_state_calls_carry_the_published_snapshot_schema() -> None:
-    document = build_openapi(SchemaStore(data_dir("schemas")), {}, admin_routes(create_admin_app(None)))
+    document = build_openapi(SchemaStore(data_dir("schemas")), {}, create_admin_app(None))
     state = document["paths"]["/__admin/state"]
     snapshot = {"$ref": "#/components/schemas/snapshot"}
     assert state["put"]["requestBody"]["content"]["application/json"]["schema"] == snapshot
