@@ -28,6 +28,7 @@ class AdminOperation:
     body_required: bool = True
     query: tuple[str, ...] = ()
     refusals: tuple[int, ...] = (400,)  # besides 401/403 of the access guard
+    media_type: str = "application/json"  # of the success answer
     tags: tuple[str, ...] = field(default=("admin",))
 
 
@@ -43,12 +44,15 @@ OPERATIONS: dict[tuple[str, str], AdminOperation] = {
     ("GET", "/flags"): AdminOperation({200: "flags"}, refusals=()),
     ("PATCH", "/flags"): AdminOperation({200: "flags"}, body="flags", refusals=(400, 404)),
     ("GET", "/clock"): AdminOperation({200: "clock"}, refusals=()),
+    ("GET", "/clock/upcoming"): AdminOperation({200: "upcoming"}, query=("within", "limit")),
     ("POST", "/clock/freeze"): AdminOperation({200: "clock"}, body="clock-freeze", body_required=False),
     ("POST", "/clock/advance"): AdminOperation({200: "clock"}, body="clock-advance"),
     ("POST", "/clock/unfreeze"): AdminOperation({200: "clock"}, refusals=()),
     ("GET", "/journal"): AdminOperation({200: "journal-entries"},
                                         query=("provider", "method", "path", "status", "since", "until", "limit")),
     ("DELETE", "/journal"): AdminOperation({200: "cleared"}, refusals=()),
+    ("GET", "/journal/{seq}"): AdminOperation({200: "journal-entry"}, refusals=(400, 404)),
+    ("GET", "/events"): AdminOperation({200: "events"}, refusals=(), media_type="text/event-stream"),
     ("POST", "/journal/verify"): AdminOperation({200: "journal-verdict"}, body="journal-verify"),
     ("GET", "/faults"): AdminOperation({200: "fault-rules"}, refusals=()),
     ("POST", "/faults"): AdminOperation({201: "fault-rule"}, body="fault-rule-request"),
@@ -95,7 +99,9 @@ def admin_paths(routes: list[tuple[str, str, str]]) -> dict[str, Any]:
         described = OPERATIONS.get((method, path))
         if described is None:
             raise UndescribedAdminRoute(f"{method} {PREFIX}{path} has no entry in mockserver/openapi/admin.py")
-        responses = {str(status): json_content(_schema(name), summary) for status, name in described.answers.items()}
+        responses = {str(status): {"description": summary,
+                                   "content": {described.media_type: {"schema": _schema(name)}}}
+                     for status, name in described.answers.items()}
         for status, why in ((401, "Admin token missing or wrong"), (403, "Not a loopback caller")):
             responses[str(status)] = json_content(ref(ADMIN + "error"), why)
         for status in described.refusals:
