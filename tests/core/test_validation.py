@@ -30,9 +30,14 @@ def test_objects_with_documented_fields_are_closed(schemas: SchemaStore) -> None
     description) why it stays open, as for task_input, which echoes whatever the caller sent."""
     conditional = ("/if", "/then", "/else", "/not")  # constrain objects defined elsewhere
 
+    def constrains_elsewhere(node: dict, where: str) -> bool:
+        # So does a branch of anyOf/allOf/oneOf without a type of its own (e.g. Nyne's request shapes).
+        branch = any(f"/{word}/" in where for word in ("anyOf", "allOf", "oneOf"))
+        return where.endswith(conditional) or (branch and "type" not in node)
+
     def walk(node: object, where: str) -> None:
         if isinstance(node, dict):
-            if "properties" in node and not where.endswith(conditional):
+            if "properties" in node and not constrains_elsewhere(node, where):
                 extra = node.get("additionalProperties", "implicit")
                 assert extra is False or (extra is True and "description" in node), \
                     f"{where} leaves additionalProperties open"
