@@ -195,6 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--allow-skips", action="store_true",
                         help="exit 0 even when nothing was checked (every check skipped)")
 
+    proxy = commands.add_parser(
+        "proxy", help="a validating reverse proxy in front of a real API (or any implementation)",
+        description="Forward every request unchanged to --upstream and check each answer against the schemas and "
+                    "documented invariants; violations go to the log, the journal and /__admin/proxy/report.")
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="where to forward, e.g. https://api.outx.ai")
+    proxy.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    proxy.add_argument("--port", type=_port, default=8081, help="0 picks a free port")
+    proxy.add_argument("--record", type=Path, default=None, metavar="DIR",
+                       help="save answers that passed as examples: DIR/<provider>/<operationId>-<status>-<n>.json")
+    proxy.add_argument("--admin-token", default=env.get("admin_token"),
+                       help="require this bearer token on /__admin (then also reachable off loopback)")
+
     validate = commands.add_parser(
         "validate", help="check a JSON payload (or a scenario file) against one of the schemas",
         description="Check a JSON payload against one of the schemas under schemas/. With SCHEMA_NAME "
@@ -290,6 +302,30 @@ def banner(app: web.Application, settings: Settings, address: tuple[str, int]) -
                        f"mockserver {__version__} serving {', '.join(settings.providers)} on {url} ({', '.join(notes)})",
                        event="listening", url=url, providers=list(settings.providers), seed=settings.seed,
                        scenario=scenario.name, version=__version__)
+
+
+async def serve_proxy(args: argparse.Namespace) -> None:
+    from mockserver.proxy import ProxySettings, create_proxy_app
+
+    if not args.upstream.startswith(("http://", "https://")):
+        raise CliError(f"--upstream must be an http:// or https:// URL, not {args.upstream!r}")
+    app = create_proxy_app(ProxySettings(args.upstream, args.host, args.port, args.record, args.admin_token or None))
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, args.host, args.port).start()
+    except OSError as error:
+        await runner.cleanup()
+        raise CliError(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    host, port = runner.addresses[0][:2]
+    print(f"mockserver proxy on http://{host}:{port} -> {args.upstream} (report: /__admin/proxy/report)", flush=True)
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def print_openapi(args: argparse.Namespace) -> None:
@@ -389,6 +425,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             asyncio.run(serve(settings_from(args)))
         elif args.command == "openapi":
             print_openapi(args)
+        elif args.command == "proxy":
+            asyncio.run(serve_proxy(args))
         elif args.command == "validate":
             return validate_file(args)
         elif args.command == "scenario":

@@ -55,6 +55,7 @@ class JournalEntry:
     answer_headers: Any = None
     answer_body: bytes | None = None
     answer_size: int | None = None
+    violations: tuple[str, ...] | None = None  # the validating proxy's findings on the answer (None: not checked)
 
     @property
     def body_truncated(self) -> bool:
@@ -75,10 +76,13 @@ class JournalEntry:
         if self.body is not None:
             whole_json = self.parsed_body() is not NOT_JSON
             body = orjson.Fragment(self.body) if whole_json else self.body.decode("utf-8", "replace")
-        return {"seq": self.seq, "at_ms": self.at_ms, "provider": self.provider, "method": self.method,
-                "path": self.path, "query": self.query, "headers": self.headers, "body": body,
-                "body_size": self.body_size, "body_truncated": self.body_truncated,
-                "status": self.status, "fault": self.fault}
+        shown = {"seq": self.seq, "at_ms": self.at_ms, "provider": self.provider, "method": self.method,
+                 "path": self.path, "query": self.query, "headers": self.headers, "body": body,
+                 "body_size": self.body_size, "body_truncated": self.body_truncated,
+                 "status": self.status, "fault": self.fault}
+        if self.violations is not None:
+            shown["violations"] = list(self.violations)
+        return shown
 
     def held_bytes(self) -> int:
         """About how much memory the entry holds, for the journal's byte bound."""

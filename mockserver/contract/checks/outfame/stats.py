@@ -9,6 +9,7 @@ from mockserver.contract.checks.outfame.common import (
     CLOCK_SLACK, DAY, STATS_KEYS, account_id, completed_by_type, parse_instant, stats_of, target_now, walk_log,
 )
 from mockserver.contract.context import CheckContext
+from mockserver.contract.invariants import outfame_stats_arithmetic
 
 check = REGISTRY.check
 
@@ -34,14 +35,8 @@ def stats_schema(ctx: CheckContext) -> None:
 
 
 def stats_remaining(ctx: CheckContext) -> None:
-    stats = stats_of(ctx, "stats")
-    for name, usage in stats["actions"].items():
-        ctx.expect(usage["remaining"] == usage["limit"] - usage["performed"],
-                   f"{name}: remaining {usage['remaining']} != limit {usage['limit']} - performed "
-                   f"{usage['performed']}")
-    total = sum(usage["performed"] for usage in stats["actions"].values())
-    ctx.expect(stats["total_actions_today"] == total,
-               f"total_actions_today {stats['total_actions_today']} != the sum of performed {total}")
+    problems = outfame_stats_arithmetic(stats_of(ctx, "stats"), 200, {})
+    ctx.expect(not problems, "; ".join(problems))
 
 
 @check("outfame.stats.within_limits", "daily limits are never exceeded: performed is at most the limit, and "

@@ -10,6 +10,7 @@ from typing import Any, Collection
 from mockserver.contract.checks import REGISTRY
 from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
 from mockserver.contract.context import CheckContext
+from mockserver.contract.invariants import outx_totals
 from mockserver.contract.model import CheckSkipped
 
 check = REGISTRY.check
@@ -37,13 +38,8 @@ def interactions_defaults(ctx: CheckContext) -> None:
 
 
 def interactions_totals(ctx: CheckContext) -> None:
-    pagination = interactions_page(ctx, "page 1 of 7", page_size=7)["pagination"]
-    total = pagination["total"]
-    ctx.expect(pagination["total_likes"] + pagination["total_comments"] == total,
-               f"total_likes {pagination['total_likes']} + total_comments {pagination['total_comments']} "
-               f"!= total {total}")
-    ctx.expect(pagination["total_pages"] == -(-total // 7),
-               f"total_pages {pagination['total_pages']} for total {total} at page_size 7")
+    problems = outx_totals(interactions_page(ctx, "page 1 of 7", page_size=7), 200, {"page_size": "7"})
+    ctx.expect(not problems, "; ".join(problems))
 
 
 @check("outx.interactions.pages", "pages are disjoint, newest first, and as long as page_size until the last")
