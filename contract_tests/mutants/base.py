@@ -21,7 +21,7 @@ from mockserver.testing import ThreadedMockServer
 
 RequestEdit = Callable[[str, MultiDict[str]], MultiDict[str]]
 ResponseEdit = Callable[[str, MultiDict[str], int, Any], tuple[int, Any]]
-HeadersEdit = Callable[[str, dict[str, str]], dict[str, str]]
+HeadersEdit = Callable[[str, dict[str, str]], dict[str, str]]  # the answer's headers, as sent
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class Mutant:
     says: str  # words the failure message must contain
     edit_request: RequestEdit = lambda path, query: query
     edit_response: ResponseEdit = lambda path, query, status, body: (status, body)
-    edit_headers: HeadersEdit = lambda path, headers: headers  # the upstream's answer headers
+    edit_headers: HeadersEdit = lambda path, headers: headers
 
     @property
     def provider(self) -> str:
@@ -73,6 +73,7 @@ class MutantProxy(ThreadedMockServer):
             async with session.request(request.method, self.upstream + request.path, params=query,
                                        headers=headers, data=await request.read()) as answer:
                 raw, status = await answer.read(), answer.status
+                content_type = answer.headers.get("Content-Type", "application/octet-stream")
                 # The upstream's headers pass through (rate-limit headers, Retry-After, ...);
                 # framing headers are recomputed for the possibly edited body.
                 passed = {k: v for k, v in answer.headers.items()
@@ -81,9 +82,15 @@ class MutantProxy(ThreadedMockServer):
         try:
             body: Any = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            return web.Response(body=raw, status=status, headers=passed)
+            reply = web.Response(body=raw, status=status, headers={**passed, "Content-Type": content_type})
+        else:
+            if not request.path.startswith("/__admin"):
+                status, body = self.mutant.edit_response(request.path, query, status, body)
+            reply = web.json_response(body, status=status, headers=passed,
+                                      dumps=lambda value: orjson.dumps(value).decode())
         if not request.path.startswith("/__admin"):
-            status, body = self.mutant.edit_response(request.path, query, status, body)
-            passed = self.mutant.edit_headers(request.path, passed)
-        return web.json_response(body, status=status, headers=passed,
-                                 dumps=lambda value: orjson.dumps(value).decode())
+            # Headers are edited last, so a mutant may change the Content-Type the answer went out with.
+            edited = self.mutant.edit_headers(request.path, dict(reply.headers))
+            reply.headers.clear()
+            reply.headers.update(edited)
+        return reply

@@ -28,6 +28,10 @@ class Response:
     def json(self) -> Any:
         return json.loads(self.body)
 
+    def header(self, name: str) -> str | None:
+        """A header's value, whatever the case of its name."""
+        return next((value for key, value in self.headers.items() if key.lower() == name.lower()), None)
+
     @property
     def text(self) -> str:
         return self.body.decode("utf-8", "replace")

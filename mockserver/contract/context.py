@@ -44,11 +44,22 @@ class CheckContext:
             raise CheckFailed(f"{what}: the body is not JSON: {response.text[:200]!r}") from None
 
     def expect_json(self, response: Response, status: int, schema: str, what: str) -> Any:
-        """The body of an answer that must have this status and match this schema."""
+        """The body of an answer that must have this status, be served as JSON, and match this schema."""
         self.expect_status(response, status, what)
+        self.expect_media_type(response, "application/json", what)
         body = self.json_of(response, what)
         self.expect_schema(schema, body, what)
         return body
+
+    @staticmethod
+    def expect_media_type(response: Response, media_type: str, what: str) -> None:
+        """Content-Type is `media_type`, and a charset, when named, is UTF-8 (what JSON is sent in)."""
+        raw = response.header("Content-Type") or ""
+        kind, *params = [part.strip().lower() for part in raw.split(";")]
+        charset = next((param.partition("=")[2].strip('"') for param in params if param.startswith("charset=")),
+                       "utf-8")
+        if kind != media_type or charset not in ("utf-8", "utf8"):
+            raise CheckFailed(f"{what}: Content-Type {raw!r}, expected {media_type} (UTF-8)")
 
     def expect_schema(self, schema: str, body: Any, what: str) -> None:
         violations = self.schemas.violations(schema, body)

@@ -43,6 +43,7 @@ def stream_page(ctx: CheckContext, what: str, **params: Any) -> dict[str, Any]:
 def expect_error(ctx: CheckContext, response: Response, status: int, what: str, slug: str | None = None) -> dict[str, Any]:
     """An error in App.net's envelope: meta only (code = HTTP status, error_message), no data key."""
     ctx.expect_status(response, status, what)
+    ctx.expect_media_type(response, "application/json", what)
     body = ctx.json_of(response, what)
     ctx.expect(isinstance(body, dict) and "data" not in body, f"{what}: an error answer carries a data key")
     meta = body.get("meta")

@@ -12,13 +12,15 @@ from mockserver.contract.model import CheckFailed
 check = REGISTRY.check
 
 
-@check("appdotnet.wire.jsonp", "with a callback parameter the answer is callback({...}) with HTTP 200 whatever "
-       "the effective status, and JSONP requests are never authenticated (meta carries the error)")
+@check("appdotnet.wire.jsonp", "with a callback parameter the answer is callback({...}) as application/javascript "
+       "with HTTP 200 whatever the effective status, and JSONP requests are never authenticated (meta carries "
+       "the error)")
 
 
 def jsonp(ctx: CheckContext) -> None:
     response = get(ctx, callback="adnContract")
     ctx.expect_status(response, 200, "a JSONP request")
+    ctx.expect_media_type(response, "application/javascript", "a JSONP answer")
     text = response.text.strip()
     ctx.expect(text.startswith("adnContract(") and text.endswith(")"),
                f"a JSONP answer is not wrapped in adnContract(...): {text[:80]!r}")

@@ -88,6 +88,7 @@ def error_code(body: dict[str, Any]) -> Any:
 
 def expect_error(ctx: CheckContext, response: Response, status: int, what: str, code: str | None = None) -> None:
     ctx.expect_status(response, status, what)
+    ctx.expect_media_type(response, "application/json", what)
     body = ctx.json_of(response, what)
     ctx.expect(isinstance(body, dict), f"{what}: the error body is not a JSON object: {response.text[:200]!r}")
     # The envelope's success flag is on every answer; an error must not claim success.
@@ -111,6 +112,7 @@ def envelope_data(ctx: CheckContext, body: Any, what: str) -> dict[str, Any]:
 def expect_accepted(ctx: CheckContext, response: Response, what: str) -> dict[str, Any]:
     """The documented submit answer: 202, the envelope, a request_id of the documented format."""
     ctx.expect_status(response, 202, what)
+    ctx.expect_media_type(response, "application/json", what)
     body = ctx.json_of(response, what)
     data = envelope_data(ctx, body, what)
     request_id = data.get("request_id")
@@ -129,6 +131,7 @@ def job_state(ctx: CheckContext, request_id: str, headers: dict[str, str] | None
     what = f"poll of {request_id}"
     response = poll_job(ctx, request_id, headers)
     ctx.expect_status(response, 200, what)
+    ctx.expect_media_type(response, "application/json", what)
     body = ctx.json_of(response, what)
     data = envelope_data(ctx, body, what)
     status = data.get("status")

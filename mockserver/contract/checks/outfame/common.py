@@ -71,6 +71,7 @@ def activity_raw(ctx: CheckContext, what: str, **params: Any) -> dict[str, Any]:
     query = {"account_id": account_id(ctx), **{k: v for k, v in params.items() if v is not None}}
     response = get(ctx, "activity", query)
     ctx.expect_status(response, 200, what)
+    ctx.expect_media_type(response, "application/json", what)
     return ctx.json_of(response, what)
 
 

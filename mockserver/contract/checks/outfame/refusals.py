@@ -28,6 +28,7 @@ def account_not_found(ctx: CheckContext) -> None:
 def missing_key(ctx: CheckContext) -> None:
     response = get(ctx, "stats", {"account_id": account_id(ctx)}, headers={})
     ctx.expect_status(response, 401, "no Authorization header")
+    ctx.expect_media_type(response, "application/json", "no Authorization header")
 
 
 @check("outfame.auth.invalid_key", "a request with an unknown bearer key gets 401")
@@ -35,6 +36,7 @@ def invalid_key(ctx: CheckContext) -> None:
     headers = auth_headers(ctx, f"sk_live_invalid{uuid.uuid4().hex}")
     response = get(ctx, "stats", {"account_id": account_id(ctx)}, headers=headers)
     ctx.expect_status(response, 401, "an unknown key")
+    ctx.expect_media_type(response, "application/json", "an unknown key")
 
 
 @check("outfame.auth.scope", "a key without the required scope engagement:manage gets 403")
@@ -42,6 +44,7 @@ def missing_scope(ctx: CheckContext) -> None:
     headers = auth_headers(ctx, target_variable(ctx, "OUTFAME_UNSCOPED_API_KEY"))
     response = get(ctx, "stats", {"account_id": account_id(ctx)}, headers=headers)
     ctx.expect_status(response, 403, "a key without engagement:manage")
+    ctx.expect_media_type(response, "application/json", "a key without engagement:manage")
 
 
 @check("outfame.errors.account_suspended", "resuming a suspended account gets 400 account_suspended (if the "
