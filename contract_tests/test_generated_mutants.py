@@ -28,7 +28,8 @@ _caught: dict[str, bool] = {}
 def proxy() -> Iterator[MutantProxy]:
     with ThreadedMockServer(Settings(host="127.0.0.1", port=0, providers=available_providers())) as upstream:
         # Hundreds of runs in a minute: Nyne's documented 60 a minute would make them inconclusive.
-        MockServer(upstream.url).set_flag("nyne", "rate_limits", False)
+        for provider in ("nyne", "appdotnet"):
+            MockServer(upstream.url).set_flag(provider, "rate_limits", False)
         with MutantProxy(Settings(host="127.0.0.1", port=0), upstream.url, GENERATED[0]) as shared:
             yield shared  # one proxy; each test swaps the mutant it applies
     if os.environ.get("MUTANTS") == "all" and _caught:

@@ -81,7 +81,8 @@ def fuzzed_mock() -> Iterator[ThreadedMockServer]:
                         providers=available_providers())
     with ThreadedMockServer(settings) as server:
         # Rate limits are checked by the contract kit; here they would turn a run into a wall of 429s.
-        MockServer(server.url).set_flag("nyne", "rate_limits", False)
+        for provider in ("nyne", "appdotnet"):
+            MockServer(server.url).set_flag(provider, "rate_limits", False)
         yield server
 
 
