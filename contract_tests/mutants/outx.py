@@ -69,6 +69,19 @@ def _failure_without_error(status: int, body: Any) -> tuple[int, Any]:
     return status, body
 
 
+def _failure_as_503(status: int, body: Any) -> tuple[int, Any]:
+    return (503, body) if status == 500 else (status, body)
+
+
+def _plugin_as_401(status: int, body: Any) -> tuple[int, Any]:
+    return (401, body) if status == 403 and str(body.get("error", "")).startswith("Plugin") else (status, body)
+
+
+def _no_admin_reworded(status: int, body: Any) -> tuple[int, Any]:
+    return (status, {"error": "Admin not found"}) if body.get("error") == "No admin user found in the team" \
+        else (status, body)
+
+
 def _always_page_1(path: str, query: MultiDict[str]) -> MultiDict[str]:
     return with_param(query, "page", "1") if path == "/api-interactions" and "page" in query else query
 
@@ -110,4 +123,12 @@ MUTANTS = [
     Mutant("failed_task_without_error", "a failed task carries its error", "outx.tasks.failure",
            "does not match outx/task-status-response",
            edit_response=on("/linkedin-agent/get-task-status", _failure_without_error)),
+
+
+    Mutant("fetch_failure_as_503", "a failed fetch is 500", "outx.errors.fetch_failed", "expected HTTP 500",
+           edit_response=on("/api-interactions", _failure_as_503)),
+    Mutant("plugin_required_as_401", "no active extension is 403", "outx.tasks.plugin_required", "expected HTTP 403",
+           edit_response=on("/linkedin-agent/like-post", _plugin_as_401)),
+    Mutant("no_admin_reworded", "no admin is 404 'No admin user found in the team'", "outx.tasks.no_admin",
+           "expected message", edit_response=on("/linkedin-agent/like-post", _no_admin_reworded)),
 ]

@@ -15,8 +15,6 @@ check = REGISTRY.check
 
 @check("appdotnet.auth.missing_token", "a request without a token gets 401 in the error envelope (this "
        "endpoint needs a user token)")
-
-
 def missing_token(ctx: CheckContext) -> None:
     ctx.require("ADN_ACCESS_TOKEN")  # the target serves App.net only when it is configured for it
     expect_error(ctx, get(ctx, headers={}), 401, "no token")
@@ -48,8 +46,6 @@ def app_token(ctx: CheckContext) -> None:
 
 @check("appdotnet.auth.query_parameter", "the token may be sent as the access_token query parameter instead of "
        "the Authorization header, with the same answer")
-
-
 def query_parameter(ctx: CheckContext) -> None:
     (token,) = ctx.require("ADN_ACCESS_TOKEN")
     stream = newest_ids(ctx, 6)
@@ -60,8 +56,6 @@ def query_parameter(ctx: CheckContext) -> None:
 
 @check("appdotnet.auth.scopes_header", "an answer to a user token carries X-OAuth-Scopes, a comma-separated "
        "list of the token's scopes that always includes basic")
-
-
 def scopes_header(ctx: CheckContext) -> None:
     response = get(ctx, count=1)
     ctx.expect_status(response, 200, "a request with a user token")

@@ -20,8 +20,6 @@ def filter_only_requested(ctx: CheckContext) -> None:
 
 @check("appdotnet.filter.comma_list", "interaction_actions=repost,follow returns exactly the repost and follow "
        "interactions of the unfiltered stream, in the same order")
-
-
 def filter_comma_list(ctx: CheckContext) -> None:
     stream = newest_ids(ctx, 100)
     bounds = {"before_id": stream[0], "since_id": stream[-1], "count": MAX_COUNT}

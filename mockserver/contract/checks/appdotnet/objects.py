@@ -45,8 +45,6 @@ def _objects_of(ctx: CheckContext, items: Iterable[dict[str, Any]]) -> set[str]:
 
 @check("appdotnet.objects.by_action", "objects are Users for follow (the current user), Posts for star, repost "
        "and reply, Channels for broadcast_*, and empty for welcome")
-
-
 def objects_by_action(ctx: CheckContext) -> None:
     items = _loose_page(ctx, "a page of 200", count=MAX_COUNT)
     items += _loose_page(ctx, "interaction_actions=welcome", interaction_actions="welcome")
@@ -57,8 +55,6 @@ def objects_by_action(ctx: CheckContext) -> None:
 
 @check("appdotnet.objects.users", "users lists the distinct Users who took the action (several users of one "
        "coalesced interaction appear once each); only a welcome may list none")
-
-
 def objects_users(ctx: CheckContext) -> None:
     for item in stream_page(ctx, "a page of 200", count=MAX_COUNT)["data"]:
         where = f"{item['action']} {item['pagination_id']}"
@@ -71,8 +67,6 @@ def objects_users(ctx: CheckContext) -> None:
 
 @check("appdotnet.scope.current_user_only", "interactions can only be listed for the current user: another "
        "user's interactions answer a 4xx error envelope, never data")
-
-
 def current_user_only(ctx: CheckContext) -> None:
     items = stream_page(ctx, "a page to find another user in", count=MAX_COUNT)["data"]
     followed = {obj["id"] for item in items if item["action"] == "follow" for obj in item["objects"]}

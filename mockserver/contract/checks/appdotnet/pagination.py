@@ -14,8 +14,6 @@ check = REGISTRY.check
 
 @check("appdotnet.pagination.newest_first", "items come newest first: down the page pagination_id falls and "
        "event_date never rises, and meta.max_id / meta.min_id are the first and last item's pagination_id")
-
-
 def newest_first(ctx: CheckContext) -> None:
     body = stream_page(ctx, "a page of 50", count=50)
     data = body["data"]
@@ -35,8 +33,6 @@ def newest_first(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.default_count", "count defaults to 20: without it a page holds 20 items when more "
        "matched, and no more than 20 otherwise")
-
-
 def default_count(ctx: CheckContext) -> None:
     body = stream_page(ctx, "a request without count")
     size, more = len(body["data"]), body["meta"]["more"]
@@ -46,8 +42,6 @@ def default_count(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.count_max", "count cannot be more than 200: count=200 returns at most 200 items "
        "(exactly 200 when more matched), and a larger count never returns more than 200")
-
-
 def count_max(ctx: CheckContext) -> None:
     body = stream_page(ctx, "count=200", count=MAX_COUNT)
     size = len(body["data"])
@@ -64,8 +58,6 @@ def count_max(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.before_id", "before_id is an exclusive bound: it returns the newest items older "
        "than it, and passing each page's min_id as before_id walks the stream without gaps or overlaps")
-
-
 def before_id(ctx: CheckContext) -> None:
     newest = newest_ids(ctx, 15)
     first = stream_page(ctx, "before_id = the newest id", before_id=newest[0], count=7)
@@ -78,8 +70,6 @@ def before_id(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.since_id", "since_id is an exclusive bound: it returns only items newer than it, "
        "newest first, up to the newest")
-
-
 def since_id(ctx: CheckContext) -> None:
     newest = newest_ids(ctx, 8)
     body = stream_page(ctx, f"since_id={newest[5]}", since_id=newest[5], count=MAX_COUNT)
@@ -94,8 +84,6 @@ def since_id(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.worked_example", "the documented example: in a stream 10..1, before_id=9&since_id=2"
        "&count=2 returns 8, 7")
-
-
 def worked_example(ctx: CheckContext) -> None:
     stream = newest_ids(ctx, 10)  # stream[0] plays 10, stream[9] plays 1
     body = stream_page(ctx, "before_id=9&since_id=2&count=2", before_id=stream[1], since_id=stream[8], count=2)
@@ -104,8 +92,6 @@ def worked_example(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.negative_count", "a negative count returns the items just after since_id, still "
        "newest first: in a stream 10..1, before_id=9&since_id=2&count=-2 returns 4, 3")
-
-
 def negative_count(ctx: CheckContext) -> None:
     stream = newest_ids(ctx, 10)
     body = stream_page(ctx, "before_id=9&since_id=2&count=-2", before_id=stream[1], since_id=stream[8], count=-2)
@@ -119,8 +105,6 @@ def negative_count(ctx: CheckContext) -> None:
 
 @check("appdotnet.pagination.more", "meta.more is true when more items matched than fit in count, and false "
        "when none are left")
-
-
 def more(ctx: CheckContext) -> None:
     stream = newest_ids(ctx, 10)  # six items lie strictly between stream[1] and stream[8]
     bounds = {"before_id": stream[1], "since_id": stream[8]}

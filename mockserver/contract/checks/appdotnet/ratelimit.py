@@ -30,8 +30,6 @@ def announced(ctx: CheckContext, response: Response, what: str) -> tuple[int, in
 @check("appdotnet.ratelimit.headers", "every answer carries X-RateLimit-Remaining, X-RateLimit-Limit and "
        "X-RateLimit-Reset (seconds until the window refills), errors included; each call with a token uses one "
        "of its remaining requests")
-
-
 def headers_on_every_answer(ctx: CheckContext) -> None:
     first = announced(ctx, get(ctx, count=1), "a first call with the user token")
     second = announced(ctx, get(ctx, count=1), "a second call with the user token")
@@ -45,8 +43,6 @@ def headers_on_every_answer(ctx: CheckContext) -> None:
 @check("appdotnet.ratelimit.exceeded", "beyond a limit the answer is 429 in the error envelope with Retry-After "
        "and X-RateLimit-Remaining 0 (exercised on unauthorized calls, 50 a minute per address; run against the "
        "mock only, which then moves its clock past the window)")
-
-
 def exceeded(ctx: CheckContext) -> None:
     if ctx.admin is None:
         raise CheckSkipped("exhausting a real API's rate limit on purpose is not done; this runs against the mock")

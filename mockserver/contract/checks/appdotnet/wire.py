@@ -15,8 +15,6 @@ check = REGISTRY.check
 @check("appdotnet.wire.jsonp", "with a callback parameter the answer is callback({...}) as application/javascript "
        "with HTTP 200 whatever the effective status, and JSONP requests are never authenticated (meta carries "
        "the error)")
-
-
 def jsonp(ctx: CheckContext) -> None:
     response = get(ctx, callback="adnContract")
     ctx.expect_status(response, 200, "a JSONP request")
@@ -34,8 +32,6 @@ def jsonp(ctx: CheckContext) -> None:
 
 @check("appdotnet.wire.pretty", "JSON is minified by default; X-ADN-Pretty-JSON (any value) asks for pretty "
        "JSON with a trailing line break and the same content")
-
-
 def pretty(ctx: CheckContext) -> None:
     stream = newest_ids(ctx, 4)
     params = {"before_id": stream[0], "count": 3}

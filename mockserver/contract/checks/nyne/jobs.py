@@ -16,8 +16,6 @@ check = REGISTRY.check
 @check("nyne.jobs.lifecycle", "polling GET /person/interactions?request_id= (every few seconds, backing off) "
        "shows queued, processing or pending until the job ends completed (completed: true) or failed (with an "
        "error)", mutating=True)
-
-
 def job_lifecycle(ctx: CheckContext) -> None:
     job = followers_job(ctx)
     until_done(ctx, job.request_id)
@@ -27,8 +25,6 @@ def job_lifecycle(ctx: CheckContext) -> None:
 @check("nyne.jobs.completed_payload", "a completed lookup carries result {interaction_type, platform, target "
        "{username, profile_url}, interactions, total_count} and completed_on, matching the request, with no more "
        "entries than max_results, follower entries carrying profile fields", mutating=True)
-
-
 def job_completed_payload(ctx: CheckContext) -> None:
     job = followers_job(ctx)
     what = f"the followers lookup {job.request_id}"
@@ -40,8 +36,6 @@ def job_completed_payload(ctx: CheckContext) -> None:
 
 @check("nyne.jobs.result_stable", "a completed job stays completed and answers the same result when polled "
        "again (polling is free)", mutating=True)
-
-
 def job_result_stable(ctx: CheckContext) -> None:
     job = followers_job(ctx)
     what = f"the followers lookup {job.request_id}"
@@ -55,8 +49,6 @@ def job_result_stable(ctx: CheckContext) -> None:
 
 @check("nyne.jobs.replies", "a Twitter/X replies lookup completes with entries carrying reply_text and "
        "reply_date, no more than max_results", mutating=True)
-
-
 def job_replies(ctx: CheckContext) -> None:
     # A second (and last) paid lookup, so it runs only when a tweet is named for it.
     (url,) = ctx.require("NYNE_TWEET_URL")
@@ -74,8 +66,6 @@ def job_replies(ctx: CheckContext) -> None:
 @check("nyne.jobs.pending", "a lookup submitted while its key runs as many jobs as it may (NYNE_LIMITED_MAX_JOBS) "
        "answers pending, keeps answering a running status, and ends completed or failed once a slot frees "
        "(NYNE_LIMITED_MAX_JOBS + 1 lookups)", mutating=True)
-
-
 def job_pending(ctx: CheckContext) -> None:
     if not ctx.optional("NYNE_LIMITED_API_KEY"):
         raise CheckSkipped("set NYNE_LIMITED_API_KEY, NYNE_LIMITED_API_SECRET and NYNE_LIMITED_MAX_JOBS to run it")

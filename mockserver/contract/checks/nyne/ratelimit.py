@@ -35,8 +35,6 @@ def _rate_family(ctx: CheckContext, headers: dict[str, str], prefix: str) -> dic
 @check("nyne.ratelimit.headers", "when sent, X-RateLimit-Limit/Remaining/Reset (reset as unix time) and "
        "RateLimit-Limit/Remaining/Reset (reset in seconds) describe the documented 60/min or 1000/h limits "
        "and agree with each other")
-
-
 def rate_limit_headers(ctx: CheckContext) -> None:
     response = poll_job(ctx, unknown_request_id(ctx))
     now = now_s(ctx, response)
@@ -61,8 +59,6 @@ def rate_limit_headers(ctx: CheckContext) -> None:
 
 @check("nyne.ratelimit.polls_count", "polls count against the key's rate limit (the limits are per key; only "
        "credits are free for polls): each poll takes one request from the window the headers describe")
-
-
 def polls_count(ctx: CheckContext) -> None:
     request_id = unknown_request_id(ctx)
     seen = []

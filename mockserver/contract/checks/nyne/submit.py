@@ -28,16 +28,12 @@ def submit_unauthenticated(ctx: CheckContext) -> None:
 
 @check("nyne.submit.type_required", "a submit without type (or its alias interaction_type) is refused with 400",
        mutating=True)
-
-
 def submit_type_required(ctx: CheckContext) -> None:
     _refused(ctx, {"social_media_url": "https://x.com/janedoe", "max_results": MAX_RESULTS}, 400, "no type")
 
 
 @check("nyne.submit.unknown_type", "a type other than replies, followers, following or followers,following "
        "is refused with 400", mutating=True)
-
-
 def submit_unknown_type(ctx: CheckContext) -> None:
     body = {"social_media_url": "https://x.com/janedoe", "type": "likes", "max_results": MAX_RESULTS}
     _refused(ctx, body, 400, "type 'likes'")
@@ -45,8 +41,6 @@ def submit_unknown_type(ctx: CheckContext) -> None:
 
 @check("nyne.submit.instagram_replies", "Instagram lookups offer followers and following, not replies: an "
        "Instagram replies submit is refused with 400", mutating=True)
-
-
 def submit_instagram_replies(ctx: CheckContext) -> None:
     body = {"social_media_url": "https://www.instagram.com/janedoe/", "type": "replies", "max_results": MAX_RESULTS}
     _refused(ctx, body, 400, "replies on Instagram")
@@ -54,8 +48,6 @@ def submit_instagram_replies(ctx: CheckContext) -> None:
 
 @check("nyne.submit.bad_tweet_id", "a replies lookup whose tweet_id is not 10-25 digits is refused with 400",
        mutating=True)
-
-
 def submit_bad_tweet_id(ctx: CheckContext) -> None:
     for tweet_id in ("123456789", "1" * 26, "12345abcde12"):
         body = {"social_media_url": "https://x.com/janedoe", "type": "replies", "tweet_id": tweet_id,
@@ -68,8 +60,6 @@ def submit_bad_tweet_id(ctx: CheckContext) -> None:
 
 @check("nyne.submit.accepted", "POST /person/interactions answers 202 with {success: true, data: {request_id, "
        "status}, timestamp}, and request_id looks like interaction_<16 hex>_<unix>_<4 digits>", mutating=True)
-
-
 def submit_accepted(ctx: CheckContext) -> None:
     body = followers_request(ctx)
     data = expect_accepted(ctx, submit_lookup(ctx, body), "the followers lookup")

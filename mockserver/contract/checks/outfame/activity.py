@@ -14,8 +14,6 @@ check = REGISTRY.check
 
 @check("outfame.activity.schema", "GET /activity answers 200 with data, has_more and next_cursor, each action "
        "carrying the documented fields (id act_..., type, target, source, quality_score 0..1, status, performed_at)")
-
-
 def activity_schema(ctx: CheckContext) -> None:
     documented = activity_page(ctx, "the documented request (type=like, limit=5)", type="like", limit=5)
     ctx.expect(len(documented["data"]) <= 5, f"limit=5 returned {len(documented['data'])} actions")
@@ -43,8 +41,6 @@ def activity_type_filter(ctx: CheckContext) -> None:
 
 @check("outfame.activity.limit_bounds", "limit defaults to 50 and may be up to 200: a page holds that many "
        "actions when more exist, and never more than 200")
-
-
 def activity_limit_bounds(ctx: CheckContext) -> None:
     date = yesterday_date(ctx)
     for limit, expected in ((None, DEFAULT_LIMIT), (MAX_LIMIT, MAX_LIMIT)):
@@ -68,8 +64,6 @@ def activity_limit_bounds(ctx: CheckContext) -> None:
 
 @check("outfame.activity.cursor_pages", "following next_cursor walks the log without repeating or skipping: "
        "pages of 40 hold, in order, the same actions as one page of 200")
-
-
 def activity_cursor_pages(ctx: CheckContext) -> None:
     date = yesterday_date(ctx)
     reference = [item["id"] for item in activity_page(ctx, "one page of 200", date=date, limit=MAX_LIMIT)["data"]]
@@ -92,8 +86,6 @@ def activity_cursor_pages(ctx: CheckContext) -> None:
 
 @check("outfame.activity.cursor_consistency", "has_more is true exactly when a next_cursor (cur_...) is given, "
        "and a walk through a day ends with has_more false")
-
-
 def activity_cursor_consistency(ctx: CheckContext) -> None:
     date = yesterday_date(ctx)
     cursor = None

@@ -82,8 +82,6 @@ def _code_of(response: Response) -> str | None:
 @check("outfame.control.pause_resume", "POST /pause answers status paused with paused_at and "
        "queued_actions_cancelled, stats then say paused; POST /resume answers status active with resumed_at, "
        "stats then say active (the check resumes what it paused)", mutating=True)
-
-
 def pause_resume(ctx: CheckContext) -> None:
     _require_active(ctx)
     account = account_id(ctx)
@@ -101,8 +99,6 @@ def pause_resume(ctx: CheckContext) -> None:
 
 @check("outfame.control.already_paused", "pausing a paused account gets 400 already_paused (the check resumes "
        "what it paused)", mutating=True)
-
-
 def already_paused(ctx: CheckContext) -> None:
     _require_active(ctx)
     with _paused(ctx):
@@ -120,8 +116,6 @@ def already_active(ctx: CheckContext) -> None:
 @check("outfame.control.queue_cancelled", "a pause cancels the queued actions: afterwards today's log holds no "
        "pending action and nothing after paused_at (the check resumes what it paused; cancelled actions stay "
        "cancelled)", mutating=True)
-
-
 def queue_cancelled(ctx: CheckContext) -> None:
     _require_active(ctx)
     with _paused(ctx) as pause:
@@ -141,8 +135,6 @@ RESUME_PROMISE_S = 120  # "growth begins again within 1-2 minutes"
 @check("outfame.control.resume_promise", "after POST /resume growth begins again within 1-2 minutes: stats' "
        "next_action_at is at most 2 minutes after resumed_at, unless today's limits are used up (the check "
        "resumes what it paused)", mutating=True)
-
-
 def resume_promise(ctx: CheckContext) -> None:
     _require_active(ctx)
     before = stats_of(ctx, "stats before the pause")

@@ -15,8 +15,6 @@ check = REGISTRY.check
 
 @check("outfame.errors.account_not_found", "an unknown account_id gets 404 account_not_found from /stats and "
        "/activity")
-
-
 def account_not_found(ctx: CheckContext) -> None:
     unknown = f"acc_{uuid.uuid4().hex[:10]}"
     for endpoint in ("stats", "activity"):
@@ -49,8 +47,6 @@ def missing_scope(ctx: CheckContext) -> None:
 
 @check("outfame.errors.account_suspended", "resuming a suspended account gets 400 account_suspended (if the "
        "target wrongly resumes it, the suspension cannot be restored by the API)", mutating=True)
-
-
 def account_suspended(ctx: CheckContext) -> None:
     suspended = target_variable(ctx, "OUTFAME_SUSPENDED_ACCOUNT_ID")
     response = post(ctx, "resume", {"account_id": suspended})
@@ -59,8 +55,6 @@ def account_suspended(ctx: CheckContext) -> None:
 
 @check("outfame.errors.account_in_setup", "resuming an account still in setup gets 400 account_in_setup",
        mutating=True)
-
-
 def account_in_setup(ctx: CheckContext) -> None:
     in_setup = target_variable(ctx, "OUTFAME_SETUP_ACCOUNT_ID")
     response = post(ctx, "resume", {"account_id": in_setup})
@@ -69,8 +63,6 @@ def account_in_setup(ctx: CheckContext) -> None:
 
 @check("outfame.errors.unknown_path", "under /v1/engagement every answer has Outfame's error shape: an unknown "
        "path gets 404, a wrong method on a documented path 405")
-
-
 def unknown_path(ctx: CheckContext) -> None:
     response = ctx.client.request("GET", f"{BASE}/no-such-endpoint", headers=auth_headers(ctx))
     ctx.expect_json(response, 404, "outfame/error", "an unknown path under /v1/engagement")

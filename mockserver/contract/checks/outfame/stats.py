@@ -16,8 +16,6 @@ check = REGISTRY.check
 
 @check("outfame.stats.schema", "GET /stats answers today's stats for the account with the documented fields; "
        "resets_at is the end of that day, within the next 24 hours")
-
-
 def stats_schema(ctx: CheckContext) -> None:
     stats = stats_of(ctx, "the documented request")
     ctx.expect(stats["account_id"] == account_id(ctx),
@@ -32,8 +30,6 @@ def stats_schema(ctx: CheckContext) -> None:
 
 @check("outfame.stats.remaining", "for each action type remaining = limit - performed, and total_actions_today "
        "is the sum of performed")
-
-
 def stats_remaining(ctx: CheckContext) -> None:
     problems = outfame_stats_arithmetic(stats_of(ctx, "stats"), 200, {})
     ctx.expect(not problems, "; ".join(problems))
@@ -41,8 +37,6 @@ def stats_remaining(ctx: CheckContext) -> None:
 
 @check("outfame.stats.within_limits", "daily limits are never exceeded: performed is at most the limit, and "
        "today's log holds no more completed actions of a type than its limit")
-
-
 def stats_within_limits(ctx: CheckContext) -> None:
     stats = stats_of(ctx, "stats")
     for name, usage in stats["actions"].items():
@@ -56,8 +50,6 @@ def stats_within_limits(ctx: CheckContext) -> None:
 
 @check("outfame.stats.agrees_with_activity", "stats count today's completed actions: performed equals the "
        "completed actions of that type in today's activity log")
-
-
 def stats_agree_with_activity(ctx: CheckContext) -> None:
     # Actions may complete while we page, so the log is read between two stats readings.
     before = stats_of(ctx, "stats before reading the log")["actions"]

@@ -11,8 +11,12 @@ VARIABLES = {
     "OUTX_WATCHLIST_ID": "a watchlist of that team with some likes and comments",
     "OUTX_FOREIGN_WATCHLIST_ID": "optional: a watchlist of another team (for the 403 check)",
     "OUTX_LIKE_URN": "optional, mutations only: the activity URN of a post the like-post check may like",
+    "OUTX_FAILING_WATCHLIST_ID": "optional: a watchlist of the key's team whose fetch fails (for the 500 check)",
+    "OUTX_NO_EXTENSION_API_KEY": "optional, mutations only: a key of a team where no member has the browser "
+                                 "extension active (for the 403 check)",
+    "OUTX_NO_ADMIN_API_KEY": "optional, mutations only: a key of a team without an admin (for the 404 check)",
 }
-SECRETS = ("OUTX_API_KEY",)
+SECRETS = ("OUTX_API_KEY", "OUTX_NO_EXTENSION_API_KEY", "OUTX_NO_ADMIN_API_KEY")
 
 
 def from_mock(credentials: dict[str, Any]) -> dict[str, str]:

@@ -8,7 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Collection
 
 from mockserver.contract.checks import REGISTRY
-from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
+from mockserver.contract.checks.outx.common import (
+    api_key_header, expect_error, from_scenario, interactions_page,
+)
 from mockserver.contract.context import CheckContext
 from mockserver.contract.invariants import outx_totals
 from mockserver.contract.model import CheckSkipped
@@ -18,8 +20,6 @@ check = REGISTRY.check
 
 @check("outx.interactions.schema", "GET /api-interactions answers 200 with data, pagination and graph_data "
        "whose fields and types are those documented")
-
-
 def interactions_schema(ctx: CheckContext) -> None:
     body = interactions_page(ctx, "the documented request", page=1, page_size=10)
     ctx.expect(len(body["data"]) <= 10, f"page_size=10 returned {len(body['data'])} items")
@@ -35,8 +35,6 @@ def interactions_defaults(ctx: CheckContext) -> None:
 
 @check("outx.interactions.totals", "pagination.total equals total_likes + total_comments, and total_pages "
        "is total divided by page_size, rounded up")
-
-
 def interactions_totals(ctx: CheckContext) -> None:
     problems = outx_totals(interactions_page(ctx, "page 1 of 7", page_size=7), 200, {"page_size": "7"})
     ctx.expect(not problems, "; ".join(problems))
@@ -82,8 +80,6 @@ def interactions_graph(ctx: CheckContext) -> None:
 
 @check("outx.interactions.filter_type", "interaction_type=like and =comment return only that type, and "
        "totals count only that type")
-
-
 def interactions_filter_type(ctx: CheckContext) -> None:
     for kind, other in (("like", "comment"), ("comment", "like")):
         body = interactions_page(ctx, f"interaction_type={kind}", interaction_type=kind, page_size=50)
@@ -101,8 +97,8 @@ def _involves(item: dict[str, Any], actors: Collection[str]) -> bool:
 
 @check("outx.interactions.filter_actor", "actor_ids filters by the actors involved (the interaction's author or "
        "its post's author), as one id, a comma-separated list, or a repeated parameter")
-
-
+@check("outx.interactions.filter_actor", "actor_ids filters by the interaction's author, as one id, a "
+       "comma-separated list, or a repeated parameter")
 def interactions_filter_actor(ctx: CheckContext) -> None:
     sample = interactions_page(ctx, "a page to pick actors from", page_size=50)["data"]
     actors = list(dict.fromkeys(item["author"]["id"] for item in sample))[:2]
@@ -120,8 +116,6 @@ def interactions_filter_actor(ctx: CheckContext) -> None:
 
 @check("outx.interactions.filter_post_author", "actor_ids also takes author IDs and company IDs: an id selects "
        "the interactions it made and those on the posts it published, and the totals and graph_data count them")
-
-
 def interactions_filter_post_author(ctx: CheckContext) -> None:
     sample = interactions_page(ctx, "the newest 100 interactions", page_size=100)["data"]
     if not sample:
@@ -154,8 +148,6 @@ POST_COUNTER_PAGES = 20
 
 @check("outx.interactions.post_counters", "a post's likes_count and comments_count are never below the likes "
        "and comments the watchlist records on it")
-
-
 def interactions_post_counters(ctx: CheckContext) -> None:
     recorded: dict[str, Counter[str]] = {}
     counters: dict[str, tuple[int, int]] = {}
@@ -201,8 +193,6 @@ def invalid_key(ctx: CheckContext) -> None:
 
 @check("outx.errors.watchlist_required", "a request without watchlist_id gets 400 'watchlist_id is required "
        "and must be a string'")
-
-
 def watchlist_required(ctx: CheckContext) -> None:
     response = ctx.client.request("GET", "/api-interactions", headers=api_key_header(ctx))
     expect_error(ctx, response, 400, "watchlist_id is required and must be a string", "no watchlist_id")
@@ -217,10 +207,17 @@ def unknown_watchlist(ctx: CheckContext) -> None:
 
 @check("outx.errors.foreign_watchlist", "another team's watchlist gets 403 'Access denied: You don't have "
        "permission to access this watchlist'")
-
-
 def foreign_watchlist(ctx: CheckContext) -> None:
     (foreign,) = ctx.require("OUTX_FOREIGN_WATCHLIST_ID")
     response = ctx.client.request("GET", "/api-interactions", params={"watchlist_id": foreign}, headers=api_key_header(ctx))
     expect_error(ctx, response, 403, "Access denied: You don't have permission to access this watchlist",
            "another team's watchlist")
+
+
+@check("outx.errors.fetch_failed", "a watchlist whose interactions cannot be fetched gets 500 'Failed to fetch "
+       "interactions'")
+def fetch_failed(ctx: CheckContext) -> None:
+    failing = from_scenario(ctx, "OUTX_FAILING_WATCHLIST_ID")
+    response = ctx.client.request("GET", "/api-interactions", params={"watchlist_id": failing},
+                                  headers=api_key_header(ctx))
+    expect_error(ctx, response, 500, "Failed to fetch interactions", "a watchlist whose fetch fails")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from mockserver.contract.checks import REGISTRY
-from mockserver.contract.checks.outx.common import api_key_header, expect_error, interactions_page
+from mockserver.contract.checks.outx.common import (
+    api_key_header, expect_error, from_scenario, interactions_page,
+)
 from mockserver.contract.context import CheckContext
 from mockserver.contract.model import CheckSkipped
 
@@ -17,8 +19,6 @@ POLL_INTERVAL_S, MAX_POLLS = 5, 30  # what the docs tell clients
 
 @check("outx.tasks.invalid_urn", "like-post without a string social_urn gets 400 \"Missing or invalid "
        "'social_urn'\"", mutating=True)
-
-
 def like_invalid_urn(ctx: CheckContext) -> None:
     response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body={"social_urn": 42},
                                   headers=api_key_header(ctx))
@@ -27,8 +27,6 @@ def like_invalid_urn(ctx: CheckContext) -> None:
 
 @check("outx.tasks.like_flow", "like-post answers a task id; polling every 5 s (at most 30 times) sees the "
        "task go from pending to completed with an output", mutating=True)
-
-
 def like_flow(ctx: CheckContext) -> None:
     # A like cannot be undone (the API has no unlike), so this check needs a post chosen for it;
     # against the mock any tracked post will do.
@@ -59,8 +57,6 @@ FORCED_ERROR = "contract check: the extension did not answer"
 @check("outx.tasks.failure", "an agent task can fail: get-task-status then says status failed, with task_output "
        "null and an error text; a task forced to complete is completed at the first poll (provoked through the "
        "mock's admin API, so this runs against the mock only)", mutating=True)
-
-
 def like_failure(ctx: CheckContext) -> None:
     if ctx.admin is None:
         raise CheckSkipped("a task failure can only be provoked on this mock (POST /__admin/providers/outx/force-task)")
@@ -87,3 +83,25 @@ def like_failure(ctx: CheckContext) -> None:
                            f"a failed task must carry task_output null and its error, got {data}")
     finally:
         ctx.admin.provider_action("outx", "clear-task-rules")
+
+
+LIKE = {"social_urn": "urn:li:activity:7123456789012345678"}  # refused before anything is liked
+
+
+@check("outx.tasks.plugin_required", "like-post from a team where no member has the browser extension active gets "
+       "403 'Plugin installation required...'", mutating=True)
+def plugin_required(ctx: CheckContext) -> None:
+    key = from_scenario(ctx, "OUTX_NO_EXTENSION_API_KEY")
+    response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body=LIKE, headers={"x-api-key": key})
+    body = ctx.expect_json(response, 403, "outx/error", "a team without an active extension")
+    ctx.expect(str(body.get("error", "")).startswith("Plugin installation required"),
+               f"a team without an active extension: expected 'Plugin installation required...', got "
+               f"{body.get('error')!r}")
+
+
+@check("outx.tasks.no_admin", "like-post from a team without an admin gets 404 'No admin user found in the team'",
+       mutating=True)
+def no_admin(ctx: CheckContext) -> None:
+    key = from_scenario(ctx, "OUTX_NO_ADMIN_API_KEY")
+    response = ctx.client.request("POST", "/linkedin-agent/like-post", json_body=LIKE, headers={"x-api-key": key})
+    expect_error(ctx, response, 404, "No admin user found in the team", "a team without an admin")

@@ -20,8 +20,6 @@ def unknown_task(ctx: CheckContext) -> None:
 
 @check("outx.tasks.missing_id", "get-task-status without api_agent_task_id gets 400 "
        "\"Missing or invalid 'api_agent_task_id'\"")
-
-
 def missing_task_id(ctx: CheckContext) -> None:
     response = ctx.client.request("GET", "/linkedin-agent/get-task-status", headers=api_key_header(ctx))
     expect_error(ctx, response, 400, "Missing or invalid 'api_agent_task_id'", "no task id")
