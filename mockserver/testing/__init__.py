@@ -12,14 +12,14 @@ from mockserver.testing.credentials import Credentials, ProviderCredentials
 from mockserver.testing.handle import MockServer, MockServerError
 
 if TYPE_CHECKING:
-    from mockserver.testing.threaded import ThreadedMockServer
+    from mockserver.testing.threaded import AppServer, ThreadedMockServer
 
-__all__ = ["Credentials", "MockServer", "MockServerError", "ProviderCredentials", "ThreadedMockServer"]
+__all__ = ["AppServer", "Credentials", "MockServer", "MockServerError", "ProviderCredentials", "ThreadedMockServer"]
 
 
 def __getattr__(name: str) -> Any:
-    if name == "ThreadedMockServer":
-        from mockserver.testing.threaded import ThreadedMockServer
+    if name in ("ThreadedMockServer", "AppServer"):
+        from mockserver.testing import threaded
 
-        return ThreadedMockServer
+        return getattr(threaded, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

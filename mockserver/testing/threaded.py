@@ -112,3 +112,14 @@ class ThreadedMockServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class AppServer(ThreadedMockServer):
+    """Any aiohttp application on a background thread: a stub upstream, a proxy, a target a test shapes."""
+
+    def __init__(self, app: web.Application, host: str = "127.0.0.1") -> None:
+        super().__init__(Settings(host=host, port=0))
+        self._app = app
+
+    def make_app(self) -> web.Application:
+        return self._app

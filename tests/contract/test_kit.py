@@ -19,18 +19,7 @@ from mockserver.contract.report import as_json, as_junit, as_markdown
 from mockserver.contract.runner import run_check
 from mockserver.contract.verify import VerifyOptions, failed, verify
 from mockserver.settings import Settings
-from mockserver.testing import ThreadedMockServer
-
-
-class StubServer(ThreadedMockServer):
-    """A tiny target whose answers each test chooses."""
-
-    def __init__(self, app: web.Application) -> None:
-        super().__init__(Settings(host="127.0.0.1", port=0))
-        self._app = app
-
-    def make_app(self) -> web.Application:
-        return self._app
+from mockserver.testing import AppServer, ThreadedMockServer
 
 
 @pytest.fixture
@@ -47,7 +36,7 @@ def limited() -> Iterator[str]:
 
     app = web.Application()
     app.router.add_route("*", "/{tail:.*}", handler)
-    with StubServer(app) as server:
+    with AppServer(app) as server:
         yield server.url
 
 

@@ -16,7 +16,7 @@ from mockserver.cli import main
 from mockserver.providers import available_providers
 from mockserver.proxy import ProxySettings, create_proxy_app
 from mockserver.settings import Settings
-from mockserver.testing import ThreadedMockServer
+from mockserver.testing import AppServer, ThreadedMockServer
 from tests.conftest import FROZEN_AT_MS
 
 OUTX = {"x-api-key": "YOUR_API_KEY"}
@@ -47,24 +47,6 @@ WRITES = [  # and a like with its task, a lookup, a pause and its refusal: the s
 ]
 
 
-class ProxyServer(ThreadedMockServer):
-    def __init__(self, upstream: str, record_dir: Path | None = None) -> None:
-        super().__init__(Settings(host="127.0.0.1", port=0))
-        self.proxy_settings = ProxySettings(upstream, record_dir=record_dir)
-
-    def make_app(self) -> web.Application:
-        return create_proxy_app(self.proxy_settings)
-
-
-class StubServer(ThreadedMockServer):
-    def __init__(self, app: web.Application) -> None:
-        super().__init__(Settings(host="127.0.0.1", port=0))
-        self._app = app
-
-    def make_app(self) -> web.Application:
-        return self._app
-
-
 def fetch(url: str, headers: dict[str, str] | None = None, body: Any = None) -> tuple[int, dict[str, str], bytes]:
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, headers={**(headers or {}),
@@ -83,7 +65,8 @@ def twin_mock() -> ThreadedMockServer:
 
 
 def test_clean_traffic_passes_byte_for_byte_and_is_reported_clean(tmp_path: Path) -> None:
-    with twin_mock() as direct_mock, twin_mock() as upstream, ProxyServer(upstream.url, tmp_path) as proxy:
+    with twin_mock() as direct_mock, twin_mock() as upstream, \
+            AppServer(create_proxy_app(ProxySettings(upstream.url, record_dir=tmp_path))) as proxy:
         task = None
         for path, headers, body in [(path, headers, None) for path, headers in READS] + WRITES:
             if "{task}" in path:
@@ -132,7 +115,7 @@ def _broken_upstream() -> web.Application:
 
 def test_a_broken_upstream_is_reported_within_the_same_request(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="mockserver.proxy")
-    with StubServer(_broken_upstream()) as broken, ProxyServer(broken.url) as proxy:
+    with AppServer(_broken_upstream()) as broken, AppServer(create_proxy_app(ProxySettings(broken.url))) as proxy:
         direct = fetch(broken.url + f"/api-interactions?watchlist_id={WATCHLIST}", OUTX)
         proxied = fetch(proxy.url + f"/api-interactions?watchlist_id={WATCHLIST}", OUTX)
         assert proxied[2] == direct[2] and proxied[1]["Content-Type"] == "text/plain; charset=utf-8"
