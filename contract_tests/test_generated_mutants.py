@@ -33,9 +33,8 @@ def proxy() -> Iterator[MutantProxy]:
         with MutantProxy(Settings(host="127.0.0.1", port=0), upstream.url, GENERATED[0]) as shared:
             yield shared  # one proxy; each test swaps the mutant it applies
     if os.environ.get("MUTANTS") == "all" and _caught:
-        total = len(_caught) + len(ALL)
-        print(f"\nmutation score: {sum(_caught.values()) + len(ALL)}/{total} mutants caught "
-              f"({len(_caught)} generated from the schemas, {len(ALL)} written by hand)")
+        print(f"\nmutation score: {sum(_caught.values())}/{len(_caught)} generated mutants caught "
+              f"(the {len(ALL)} written by hand: test_kit_catches_mutants.py)")
 
 
 @pytest.mark.parametrize("mutant", SELECTED, ids=lambda mutant: mutant.name)
