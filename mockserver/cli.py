@@ -204,8 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     proxy.add_argument("--port", type=_port, default=8081, help="0 picks a free port")
     proxy.add_argument("--record", type=Path, default=None, metavar="DIR",
                        help="save answers that passed as examples: DIR/<provider>/<operationId>-<status>-<n>.json")
-    proxy.add_argument("--admin-token", default=env.get("admin_token"),
-                       help="require this bearer token on /__admin (then also reachable off loopback)")
+    add_option(proxy, "--admin-token", type=str, default=None, env="MOCKSERVER_ADMIN_TOKEN",
+               shown_default="none, loopback callers only",
+               help="require this bearer token on /__admin (then also reachable off loopback)")
 
     validate = commands.add_parser(
         "validate", help="check a JSON payload (or a scenario file) against one of the schemas",

@@ -14,7 +14,7 @@ from aiohttp import web
 from mockserver import __version__
 from mockserver.core.validation import SchemaStore
 from mockserver.openapi.admin import SECURITY_SCHEMES, UndescribedAdminRoute, admin_paths, admin_routes
-from mockserver.openapi.components import components, referenced_files
+from mockserver.openapi.components import components
 from mockserver.openapi.providers import provider_paths
 from mockserver.providers import ProviderRuntime
 
@@ -49,5 +49,6 @@ def build_openapi(schemas: SchemaStore, providers: dict[str, ProviderRuntime], a
         "servers": [{"url": "http://127.0.0.1:8080"}],
         "tags": tags,
         "paths": paths,
-        "components": {"schemas": components(schemas, referenced_files(paths)), "securitySchemes": security_schemes},
+        # Every schema file is published (the scenario's too, for tools that validate scenario files).
+        "components": {"schemas": components(schemas, schemas.names()), "securitySchemes": security_schemes},
     }

@@ -41,6 +41,8 @@ RECORD_PER_ANSWER = 10  # examples kept per operation and status with --record
 REPORT = web.AppKey("proxy_report", ProxyReport)
 SESSION = web.AppKey("proxy_session", aiohttp.ClientSession)
 INDEX = web.AppKey("proxy_index", OperationIndex)
+# Masks by name (headers, query parameters, JSON members): the proxy knows no credentials' values.
+MASK = Redactor()
 
 
 @dataclass(frozen=True)
