@@ -97,8 +97,6 @@ def _involves(item: dict[str, Any], actors: Collection[str]) -> bool:
 
 @check("outx.interactions.filter_actor", "actor_ids filters by the actors involved (the interaction's author or "
        "its post's author), as one id, a comma-separated list, or a repeated parameter")
-@check("outx.interactions.filter_actor", "actor_ids filters by the interaction's author, as one id, a "
-       "comma-separated list, or a repeated parameter")
 def interactions_filter_actor(ctx: CheckContext) -> None:
     sample = interactions_page(ctx, "a page to pick actors from", page_size=50)["data"]
     actors = list(dict.fromkeys(item["author"]["id"] for item in sample))[:2]
