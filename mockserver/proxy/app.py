@@ -41,7 +41,7 @@ RECORD_PER_ANSWER = 10  # examples kept per operation and status with --record
 REPORT = web.AppKey("proxy_report", ProxyReport)
 SESSION = web.AppKey("proxy_session", aiohttp.ClientSession)
 INDEX = web.AppKey("proxy_index", OperationIndex)
-# Masks by name (headers, query parameters, JSON members): the proxy knows no credentials' values.
+# The proxy knows no scenario, so it masks credentials by name (and Bearer tokens, URL userinfo) only.
 MASK = Redactor()
 
 
@@ -54,10 +54,6 @@ class ProxySettings:
     admin_token: str | None = None
     journal_size: int = 1000
     timeout_s: float = 60.0
-
-
-# The proxy knows no scenario, so it masks credentials by name (and Bearer tokens, URL userinfo) only.
-MASK = Redactor()
 
 
 def _masked_url(request: web.Request) -> str:
