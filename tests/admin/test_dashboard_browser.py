@@ -100,9 +100,17 @@ def wait(browser: WebDriver, condition: Callable[[WebDriver], Any], timeout_s: f
                          ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)).until(condition)
 
 
+def click(browser: WebDriver, by: str, what: str) -> None:
+    """Find and click, again if the page redrew the element in between (it redraws on live events)."""
+    wait(browser, lambda d: d.find_element(by, what).click() or True)
+
+
 def text_of(browser: WebDriver, selector: str) -> str:
-    found = browser.find_elements(By.CSS_SELECTOR, selector)
-    return found[0].text if found else ""
+    try:
+        found = browser.find_elements(By.CSS_SELECTOR, selector)
+        return found[0].text if found else ""
+    except StaleElementReferenceException:  # redrawn between finding and reading: read it again
+        return text_of(browser, selector)
 
 
 def open_page(browser: WebDriver, server: ThreadedMockServer, view: str = "traffic") -> None:
@@ -113,7 +121,7 @@ def open_page(browser: WebDriver, server: ThreadedMockServer, view: str = "traff
 
 def go_to(browser: WebDriver, view: str) -> None:
     """Through the page's own navigation, as a person would."""
-    browser.find_element(By.LINK_TEXT, NAV[view]).click()
+    click(browser, By.LINK_TEXT, NAV[view])
     wait(browser, lambda d: d.find_element(By.ID, view).is_displayed())
 
 
@@ -150,7 +158,7 @@ def test_advancing_the_clock_in_the_page_completes_a_pending_like_task(browser: 
     open_page(browser, served, "work")
     wait(browser, lambda d: text_of(d, status) == "pending")
     go_to(browser, "clock")
-    browser.find_element(By.XPATH, "//button[text()='Advance 1 min']").click()
+    click(browser, By.XPATH, "//button[text()='Advance 1 min']")
     wait(browser, lambda d: "like task completes" in text_of(d, "#fell-due"))
     go_to(browser, "work")
     wait(browser, lambda d: text_of(d, status) == "completed")
@@ -172,7 +180,7 @@ def test_adding_a_fault_rule_in_the_form_makes_the_next_request_fail(browser: We
     go_to(browser, "traffic")
     faulted = "#traffic-rows tr:nth-child(2)"
     wait(browser, lambda d: "503" in text_of(d, faulted) and "fault-1" in text_of(d, faulted))
-    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f"{faulted} button").click() or True)
+    click(browser, By.CSS_SELECTOR, f"{faulted} button")
     wait(browser, lambda d: "fault-1: answer 503 for any method any provider /api-interactions" in text_of(d, "#detail-body"))
     assert "curl" in text_of(browser, "#detail-body .command") and console_errors(browser) == []
 
@@ -277,7 +285,7 @@ def test_with_the_admin_token_from_a_non_loopback_address(browser: WebDriver, pr
         assert outx_read(running) == 200
         wait(browser, lambda d: "/api-interactions" in text_of(d, "#traffic-rows"), timeout_s=1.0)
         go_to(browser, "clock")
-        browser.find_element(By.XPATH, "//button[text()='Advance 5 s']").click()
+        click(browser, By.XPATH, "//button[text()='Advance 5 s']")
         wait(browser, lambda d: "10:40:05" in text_of(d, "#clock-now"))
         assert admin(running, "GET", "/clock", token=TOKEN)["now"] == "2024-01-16T10:40:05.000Z"
         assert browser.execute_script("return sessionStorage.getItem('mockserver-admin-token')") == TOKEN
