@@ -138,3 +138,16 @@ async def test_a_reset_after_workers_anchor_returns_to_that_anchor(make_client: 
     await client.post("/__admin/clock/advance", json={"by": "1d"})
     await client.post("/__admin/reset")
     assert client.app[WORLD].context.anchor_ms == anchor
+
+
+async def test_a_scenario_the_last_provider_cannot_build_from_changes_nothing(make_client: ClientFactory) -> None:
+    # The schema lets a scenario leave Outfame out; a server that serves Outfame finds out only when
+    # its world is built, after the other providers' were: they must come back as they were.
+    client = await make_client(providers=available_providers())
+    await change_everything(client)
+    before = await (await client.get("/__admin/state")).json()
+    scenario = json.loads(default_scenario_path().read_text())
+    del scenario["outfame"]
+    response = await client.post("/__admin/reset", json={"seed": 5, "scenario": scenario})
+    assert response.status == 400 and "no outfame section" in (await response.json())["message"]
+    assert await (await client.get("/__admin/state")).json() == before
