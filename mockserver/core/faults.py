@@ -10,9 +10,12 @@ from __future__ import annotations
 import fnmatch
 import itertools
 import random
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Mapping
+
+import orjson
 
 
 class FaultKind(str, Enum):
@@ -93,15 +96,41 @@ def parse_rule(rule_id: str, spec: Mapping[str, Any]) -> FaultRule:
         raise FaultRuleError("a latency rule needs latency_ms > 0")
     rule.latency_ms = latency
     status = spec.get("status", 500)
-    if isinstance(status, bool) or not isinstance(status, int) or not 100 <= status <= 599:
-        raise FaultRuleError("status must be an HTTP status between 100 and 599")
+    if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status <= 599:
+        # 1xx are interim answers: a client waits on for the final one that never comes.
+        raise FaultRuleError("status must be an HTTP status between 200 and 599")
     rule.status = status
     rule.body = spec.get("body")
-    headers = spec.get("headers", {})
+    if not isinstance(rule.body, str):
+        try:
+            orjson.dumps(rule.body)  # the answer is encoded when the rule fires: refuse what cannot be now
+        except orjson.JSONEncodeError as error:
+            raise FaultRuleError(f"body cannot be sent as JSON: {error}") from None
+    rule.headers = _headers(spec.get("headers", {}))
+    return rule
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}")
+_FRAMING = frozenset({"content-length", "transfer-encoding"})
+MAX_HEADERS, MAX_HEADER_VALUE_CHARS = 32, 4096
+
+
+def _headers(headers: Any) -> dict[str, str]:
+    """Answer headers a client can parse: token names, no control characters, framing left to the server."""
     if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()):
         raise FaultRuleError("headers must be an object of strings")
-    rule.headers = dict(headers)
-    return rule
+    if len(headers) > MAX_HEADERS:
+        raise FaultRuleError(f"at most {MAX_HEADERS} headers")
+    for name, value in headers.items():
+        if not _TOKEN.fullmatch(name):
+            raise FaultRuleError(f"header name {name[:40]!r} is not an HTTP token (letters, digits, !#$%&'*+-.^_`|~)")
+        if name.lower() in _FRAMING:
+            raise FaultRuleError(f"{name} is set by the server from the body it sends; to send a broken "
+                                 "answer, use kind truncate or malformed")
+        if len(value) > MAX_HEADER_VALUE_CHARS or any(ord(c) < 0x20 and c != "\t" or ord(c) == 0x7F for c in value):
+            raise FaultRuleError(f"header {name} must be at most {MAX_HEADER_VALUE_CHARS} characters, without "
+                                 "control characters (CR, LF, NUL, ...)")
+    return dict(headers)
 
 
 class FaultBook:
