@@ -24,6 +24,7 @@ from mockserver.paths import DataFilesMissing, default_scenario_path
 from mockserver.persistence import StateFileError
 from mockserver.scenario import ScenarioError, described_providers, scenario_problems
 from mockserver.scenario_init import StarterExists, write_starter
+from mockserver.serving import start_server
 from mockserver.settings import ALL_PROVIDERS, Settings
 from mockserver.state import WORLD
 from mockserver.workers import WorkersError, run_workers
@@ -99,6 +100,22 @@ def _size(text: str) -> int:
     return value
 
 
+def _timeout(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0.1 to 3600, not {text!r}")
+    return value
+
+
+def _connections(text: str) -> int:
+    if not text.isdecimal() or not 1 <= int(text) <= 100_000:
+        raise argparse.ArgumentTypeError(f"must be an integer from 1 to 100000, not {text!r}")
+    return int(text)
+
+
 def _instant(text: str) -> int:
     try:
         return parse_instant_ms(text)
@@ -134,6 +151,12 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
                env="MOCKSERVER_JOURNAL_BYTES", shown_default="64MiB",
                help="about how much memory the journal may hold (oldest fall out); each body is kept up to "
                     "64 KiB. Bytes or K/M/G, e.g. 16MiB")
+    add_option(serve, "--max-connections", type=_connections, default=1000, env="MOCKSERVER_MAX_CONNECTIONS",
+               help="connections open at once; more are answered 503 and closed (kept under `ulimit -n`)")
+    add_option(serve, "--header-timeout", type=_timeout, default=10.0, metavar="SECONDS",
+               env="MOCKSERVER_HEADER_TIMEOUT", help="a request head must arrive within this: 408 and closed if not")
+    add_option(serve, "--body-timeout", type=_timeout, default=30.0, metavar="SECONDS",
+               env="MOCKSERVER_BODY_TIMEOUT", help="a request body must arrive within this of its head: 408 if not")
     add_option(serve, "--workers", type=_workers, default=1, env="MOCKSERVER_WORKERS",
                help="server processes sharing the port (read-heavy load; state is per worker)")
     serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
@@ -246,6 +269,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         freeze_at_ms=args.freeze_at,
         journal_size=args.journal_size,
         journal_bytes=args.journal_bytes,
+        max_connections=args.max_connections,
+        header_timeout_s=args.header_timeout,
+        body_timeout_s=args.body_timeout,
         max_jobs=args.max_jobs,
         anchor_ms=args.worker_anchor_ms,
         reuse_port=args.worker_anchor_ms is not None,
@@ -265,18 +291,15 @@ async def serve(settings: Settings) -> None:
     except (ScenarioError, UnknownProvider, StateFileError) as error:
         raise CliError(str(error)) from None
     configure_logging(settings.log_format, settings.access_log, settings.quiet)
-    runner = web.AppRunner(app, handle_signals=False, **access_log_options(app, settings.log_format))
-    await runner.setup()
+    try:
+        runner = await start_server(app, settings, **access_log_options(app, settings.log_format))
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
     # Everything built so far (the worlds' pools, schemas, code) lives as long as the process: keep it
     # out of the garbage collector's full passes, which would otherwise stall the loop for tens of ms.
     gc.collect()
     gc.freeze()
-    try:
-        await web.TCPSite(runner, settings.host, settings.port, reuse_port=settings.reuse_port or None).start()
-    except OSError as error:
-        await runner.cleanup()
-        reason = error.strerror or str(error)
-        raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
     if not settings.quiet or settings.reuse_port:  # a worker always tells its parent (which stays quiet) it listens
         print(banner(app, settings, runner.addresses[0][:2]), flush=True)
     stop = asyncio.Event()

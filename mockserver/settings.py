@@ -22,6 +22,9 @@ class Settings:
     freeze_at_ms: int | None = None
     journal_size: int = 1000
     journal_bytes: int = 64 * 1024 * 1024  # about what the journal may hold; the oldest entries fall out
+    max_connections: int = 1000  # open at once; more are answered 503 and closed
+    header_timeout_s: float = 10.0  # a request head must arrive within this (slow clients get a 408)
+    body_timeout_s: float = 30.0  # a request body must arrive within this of its head
     reuse_port: bool = False  # several worker processes share the port
     anchor_ms: int | None = None  # the instant worlds are built around; default: the clock at start
     max_jobs: int = 10_000  # per provider: agent tasks, lookup jobs; the oldest are forgotten

@@ -39,6 +39,8 @@ def worker_command(settings: Settings, port: int, anchor_ms: int) -> list[str]:
                "--seed", str(settings.seed), "--scenario", str(settings.scenario_path),
                "--providers", ",".join(settings.providers), "--journal-size", str(settings.journal_size),
                "--journal-bytes", str(settings.journal_bytes),
+               "--max-connections", str(settings.max_connections), "--header-timeout", str(settings.header_timeout_s),
+               "--body-timeout", str(settings.body_timeout_s),
                "--max-jobs", str(settings.max_jobs), "--worker-anchor-ms", str(anchor_ms)]
     if settings.strict:
         command.append("--strict")

@@ -140,6 +140,18 @@ def test_journal_bytes_from_a_flag_or_the_environment(monkeypatch: pytest.Monkey
     assert "must be a size from 1MiB to 64GiB" in capsys.readouterr().err
 
 
+def test_connection_limits_from_flags_or_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = settings_from(build_parser().parse_args(["serve"]))
+    assert (defaults.max_connections, defaults.header_timeout_s, defaults.body_timeout_s) == (1000, 10.0, 30.0)
+    monkeypatch.setenv("MOCKSERVER_MAX_CONNECTIONS", "50")
+    args = build_parser().parse_args(["serve", "--header-timeout", "2.5", "--body-timeout", "7"])
+    settings = settings_from(args)
+    assert (settings.max_connections, settings.header_timeout_s, settings.body_timeout_s) == (50, 2.5, 7.0)
+    for bad in (["--max-connections", "0"], ["--header-timeout", "0"], ["--body-timeout", "1e9"]):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["serve", *bad])
+
+
 def test_version_and_help() -> None:
     done = subprocess.run([sys.executable, "-m", "mockserver", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("mockserver ")

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from mockserver.admin.world import reset_answer, strict_record
 from mockserver.app import create_app
+from mockserver.serving import start_server
 from mockserver.settings import Settings
 
 T = TypeVar("T")
@@ -71,9 +72,7 @@ class ThreadedMockServer:
 
     async def _start(self) -> None:
         self.app = self.make_app()
-        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.settings.host, self.settings.port).start()
+        self._runner = await start_server(self.app, self.settings, access_log=None)
         self.port = self._runner.addresses[0][1]
 
     def run_on_loop(self, work: Callable[[web.Application], T]) -> T:
