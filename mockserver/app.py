@@ -15,17 +15,17 @@ from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.cors import CorsSwitch, install_cors
 from mockserver.paths import data_dir
-from mockserver.persistence import attach_state_file
+from mockserver.store.persistence import attach_state_file
 from mockserver.providers import ProviderRuntime, available_providers, provider_spec
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
 from mockserver.core.world import DerivedCache
-from mockserver.state import (
+from mockserver.store.appkeys import (
     ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD,
     CurrentWorld,
 )
 from mockserver.traffic import traffic_middleware
-from mockserver.worlds import build_world, make_context, start_anchor_ms
+from mockserver.store.worlds import build_world, make_context, start_anchor_ms
 
 
 class UnknownProvider(ValueError):

@@ -21,12 +21,12 @@ from mockserver.core.clock import parse_instant_ms
 from mockserver.cors import parse_origins
 from mockserver.logs import LOG_FORMATS, access_log_options, configure_logging, server_line
 from mockserver.paths import DataFilesMissing, default_scenario_path
-from mockserver.persistence import StateFileError
+from mockserver.store.persistence import StateFileError
 from mockserver.scenario import ScenarioError, described_providers, scenario_problems
 from mockserver.scenario_init import StarterExists, write_starter
 from mockserver.serving import start_server
 from mockserver.settings import ALL_PROVIDERS, Settings
-from mockserver.state import WORLD
+from mockserver.store.appkeys import WORLD
 from mockserver.workers import WorkersError, run_workers
 
 
@@ -356,7 +356,7 @@ def print_openapi(args: argparse.Namespace) -> None:
     from mockserver.admin import create_admin_app
     from mockserver.openapi import build_openapi
     from mockserver.providers import available_providers
-    from mockserver.state import PROVIDERS, SCHEMAS
+    from mockserver.store.appkeys import PROVIDERS, SCHEMAS
 
     try:
         app = create_app(Settings(providers=args.providers or available_providers()))

@@ -17,7 +17,7 @@ from typing import Any, Callable
 from aiohttp import web
 from aiohttp.abc import AbstractAccessLogger
 
-from mockserver.state import PROVIDER_OF, WORLD
+from mockserver.store.appkeys import PROVIDER_OF, WORLD
 from mockserver.traffic import ADMIN_PREFIX
 
 LOG_FORMATS = ("text", "json")

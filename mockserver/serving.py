@@ -18,7 +18,7 @@ from aiohttp import web
 from mockserver.core.connections import ConnectionLimits, GuardedServer, ThrottledLog, quiet_accept_errors
 from mockserver.core.redaction import Redactor, redactor_for
 from mockserver.settings import Settings
-from mockserver.state import WORLD
+from mockserver.store.appkeys import WORLD
 
 log = logging.getLogger("mockserver.server")
 

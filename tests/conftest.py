@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from mockserver.app import create_app
 from mockserver.core.clock import parse_instant_ms
 from mockserver.settings import Settings
-from mockserver.state import STRICT
+from mockserver.store.appkeys import STRICT
 
 # 2024-01-16T10:40:00Z, the moment the OutX docs' example interaction happened.
 FROZEN_AT_MS = parse_instant_ms("2024-01-16T10:40:00Z")

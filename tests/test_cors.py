@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 from mockserver.cors import parse_origins
 from mockserver.paths import default_scenario_path
 from mockserver.providers import available_providers
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 from tests.conftest import DOCS_WATCHLIST
 
 APP_ORIGIN = "http://localhost:3000"

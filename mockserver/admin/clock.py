@@ -7,8 +7,8 @@ from aiohttp import web
 from mockserver.admin.common import bad_request, json_object, take_int
 from mockserver.core.clock import Clock, iso_from_ms, parse_duration_ms, parse_instant_ms
 from mockserver.core.http import json_response
-from mockserver.state import CLOCK, PROVIDERS, SCHEDULER, WORLD
-from mockserver.worlds import AnchorMove, follow_clock_back
+from mockserver.store.appkeys import CLOCK, PROVIDERS, SCHEDULER, WORLD
+from mockserver.store.worlds import AnchorMove, follow_clock_back
 
 SHOWN_EVENTS = 100
 MAX_UPCOMING_WINDOW_MS = 30 * 86_400_000

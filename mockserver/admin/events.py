@@ -20,7 +20,7 @@ from aiohttp import web
 from mockserver.admin.common import AdminError
 from mockserver.core.http import Handler
 from mockserver.core.journal import Journal, JournalEntry
-from mockserver.state import JOURNAL
+from mockserver.store.appkeys import JOURNAL
 
 HEARTBEAT_S = 10.0  # a comment line this often: keeps proxies open and finds readers that left
 _QUIET_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -7,7 +7,7 @@ from aiohttp import web
 from mockserver.admin.common import AdminError, bad_request, json_object
 from mockserver.core.faults import FaultRuleError
 from mockserver.core.http import json_response
-from mockserver.state import FAULTS
+from mockserver.store.appkeys import FAULTS
 
 
 async def list_rules(request: web.Request) -> web.Response:

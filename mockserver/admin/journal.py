@@ -11,7 +11,7 @@ from mockserver.admin.replay import replay_curl
 from mockserver.core.clock import parse_instant_ms
 from mockserver.core.http import json_response
 from mockserver.core.journal import EntryFilter
-from mockserver.state import JOURNAL, WORLD
+from mockserver.store.appkeys import JOURNAL, WORLD
 
 _FILTER_FIELDS = {"provider", "method", "path", "status", "since", "until", "query", "body", "body_includes"}
 _COUNT_FIELDS = {"count", "at_least", "at_most"}

@@ -9,7 +9,7 @@ from aiohttp import web
 from mockserver.admin.common import AdminError, bad_request, json_object
 from mockserver.core.http import json_response
 from mockserver.providers import ProviderRuntime
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 
 
 def _runtime(request: web.Request) -> ProviderRuntime:

@@ -12,9 +12,9 @@ from mockserver.admin.common import AdminError, bad_request, json_object, take_i
 from mockserver.admin.events import EVENT_HUB
 from mockserver.core.http import json_response
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
-from mockserver.state import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
-from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
-from mockserver.worlds import reset_app
+from mockserver.store.appkeys import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
+from mockserver.store.snapshots import SnapshotError, export_snapshot, restore_snapshot
+from mockserver.store.worlds import reset_app
 
 async def health(request: web.Request) -> web.Response:
     app = request.config_dict

@@ -31,7 +31,7 @@ from mockserver.providers import available_providers
 from mockserver.proxy.report import Finding, ProxyReport
 from mockserver.proxy.validate import Answer, Operation, OperationIndex, problems
 from mockserver.settings import Settings
-from mockserver.state import JOURNAL, PROVIDERS, SCHEMAS
+from mockserver.store.appkeys import JOURNAL, PROVIDERS, SCHEMAS
 
 log = logging.getLogger("mockserver.proxy")
 # Hop-by-hop headers (RFC 9110 7.6.1) belong to one connection; Host and Content-Length are set anew.

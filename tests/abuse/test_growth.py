@@ -10,7 +10,7 @@ import pytest
 from mockserver.core.clock import DAY_MS
 from mockserver.providers.outfame import world as outfame_world
 from mockserver.providers.outfame.timeline import FOLDED_EVENTS, MAX_EVENTS
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 from tests.abuse.conftest import exported
 from tests.conftest import ClientFactory
 from tests.providers.outfame.conftest import DOCS_ACCOUNT, DOCS_NOW_MS

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mockserver import persistence
-from mockserver.persistence import StateFileError, StateSaver
-from mockserver.snapshots import export_snapshot
+from mockserver.store import persistence
+from mockserver.store.persistence import StateFileError, StateSaver
+from mockserver.store.snapshots import export_snapshot
 from tests.conftest import ClientFactory
 from tests.test_cli import free_port, start, wait_for_banner
 
@@ -36,7 +36,7 @@ async def test_a_failing_save_is_logged_once_retried_and_the_shutdown_save_still
     monkeypatch.setattr(persistence, "export_snapshot", flaky_export)
     saver = StateSaver(path, 0.01)
     lifecycle = saver.lifecycle(client.app)
-    with caplog.at_level(logging.WARNING, logger="mockserver.persistence"):
+    with caplog.at_level(logging.WARNING, logger="mockserver.store.persistence"):
         await lifecycle.__anext__()
         for _ in range(500):
             if path.exists():

@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient
 from mockserver.core.callbacks import CallbackDispatcher
 from mockserver.core.clock import Clock
 from mockserver.core.scheduler import Scheduler
-from mockserver.state import SCHEDULER
+from mockserver.store.appkeys import SCHEDULER
 from tests.abuse.conftest import exported
 from tests.conftest import ClientFactory
 

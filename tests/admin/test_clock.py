@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import SCHEDULER
+from mockserver.store.appkeys import SCHEDULER
 from tests.conftest import DOCS_WATCHLIST, FAILING_WATCHLIST, FROZEN_AT_MS, OUTX_KEY
 
 FAILING_FLAG = f"watchlist:{FAILING_WATCHLIST}:simulate_failure"

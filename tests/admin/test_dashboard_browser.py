@@ -22,7 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from mockserver.settings import ALL_PROVIDERS
-from mockserver.state import STRICT
+from mockserver.store.appkeys import STRICT
 from mockserver.testing.threaded import ThreadedMockServer
 from tests.admin.remote import seen_from
 from tests.conftest import DOCS_WATCHLIST, OUTX_KEY, test_settings

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestClient
 
 from mockserver.admin.events import EVENT_HUB, EventHub, Subscriber
 from mockserver.core.journal import Journal
-from mockserver.state import JOURNAL
+from mockserver.store.appkeys import JOURNAL
 from tests.conftest import DOCS_WATCHLIST, OUTX_KEY
 
 

@@ -8,7 +8,7 @@ from aiohttp.test_utils import TestClient
 
 from mockserver.core.http import StrictMode
 from mockserver.providers import available_providers
-from mockserver.state import PROVIDERS, SCHEMAS, STRICT
+from mockserver.store.appkeys import PROVIDERS, SCHEMAS, STRICT
 
 
 async def test_a_wrong_method_is_405_in_the_providers_own_error_shape(make_client) -> None:

@@ -15,7 +15,7 @@ from aiohttp.test_utils import TestClient
 from mockserver.app import create_app
 from mockserver.core.http import Endpoint
 from mockserver.providers import available_providers
-from mockserver.state import PROVIDERS, SCHEMAS, STRICT
+from mockserver.store.appkeys import PROVIDERS, SCHEMAS, STRICT
 from tests.conftest import test_settings
 
 PROVIDER_NAMES: tuple[str, ...] = available_providers()

@@ -15,7 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.core.http import Endpoint
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 from tests.conftest import ClientFactory
 from tests.fuzz.helpers import (
     LONE_SURROGATE, ODD_CHARACTERS, PROVIDER_NAMES, Sent, Target, build_url, encode_part, endpoint_of,

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from mockserver.core.http import Endpoint
-from mockserver.state import PROVIDERS, SCHEMAS
+from mockserver.store.appkeys import PROVIDERS, SCHEMAS
 from tests.conftest import ClientFactory
 from tests.fuzz.helpers import (
     ENUM, FLAG, ID, KNOWN_BODY_FIELDS, KNOWN_IDS, KNOWN_QUERY, LONE_SURROGATE, NUMERIC, ODD_CHARACTERS,

@@ -18,7 +18,7 @@ from mockserver.core.validation import SchemaStore
 from mockserver.openapi import build_openapi
 from mockserver.paths import data_dir
 from mockserver.providers import available_providers
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 from tests.conftest import ClientFactory
 
 EXAMPLE = data_dir("fixtures") / "examples" / "outx" / "interactions-response.json"

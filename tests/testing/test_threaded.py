@@ -8,7 +8,7 @@ from typing import Iterator
 import pytest
 
 from mockserver.core.http import StrictViolation
-from mockserver.state import STRICT
+from mockserver.store.appkeys import STRICT
 from mockserver.testing import MockServer, ThreadedMockServer
 from tests.conftest import DOCS_WATCHLIST, OUTX_KEY, test_settings
 

@@ -17,7 +17,7 @@ from mockserver.providers.appdotnet.params import ActionFilter, Paging, StreamQu
 from mockserver.providers.appdotnet.people import Directory, RenderOptions
 from mockserver.providers.appdotnet.stream import REPLY, Stream
 from mockserver.providers.appdotnet.viewer import Viewer
-from mockserver.state import CLOCK, PROVIDERS, WORLD
+from mockserver.store.appkeys import CLOCK, PROVIDERS, WORLD
 from tests.providers.appdotnet.helpers import BEARER, PATH, TOKEN, get
 
 ANCHOR = 1_705_401_600_000

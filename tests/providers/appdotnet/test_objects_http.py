@@ -10,7 +10,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from mockserver.core.clock import DAY_MS
-from mockserver.state import CLOCK
+from mockserver.store.appkeys import CLOCK
 from tests.conftest import ClientFactory
 from tests.providers.appdotnet.helpers import ME_ID, OTHER_TOKEN, get, scenario_file, small_user, walk
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import CLOCK
+from mockserver.store.appkeys import CLOCK
 from tests.conftest import ClientFactory
 from tests.providers.appdotnet.helpers import PATH, get, scenario_file, small_user, walk
 

@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.paths import default_scenario_path
-from mockserver.state import CLOCK
+from mockserver.store.appkeys import CLOCK
 from tests.conftest import ClientFactory
 from tests.providers.appdotnet.helpers import APP_TOKEN, BEARER, OTHER_TOKEN, PATH
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import PROVIDERS, WORLD
+from mockserver.store.appkeys import PROVIDERS, WORLD
 from tests.conftest import ClientFactory
 from tests.providers.appdotnet.helpers import BEARER, PATH, get
 

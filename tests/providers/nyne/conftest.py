@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.paths import default_scenario_path
-from mockserver.state import CLOCK, PROVIDERS, SCHEDULER
+from mockserver.store.appkeys import CLOCK, PROVIDERS, SCHEDULER
 
 KEY, SECRET = "YOUR_API_KEY", "YOUR_API_SECRET"
 AUTH = {"X-API-Key": KEY, "X-API-Secret": SECRET}

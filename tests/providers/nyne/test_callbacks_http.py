@@ -8,7 +8,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from mockserver.state import SCHEDULER, SCHEMAS
+from mockserver.store.appkeys import SCHEDULER, SCHEMAS
 from tests.conftest import FROZEN_AT_MS
 from tests.providers.nyne.conftest import JOB_MS, NyneClientFactory, admin_view, advance, force_job, poll, submit
 

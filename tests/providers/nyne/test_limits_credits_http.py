@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS
 from tests.conftest import FROZEN_AT_MS
 from tests.providers.nyne.conftest import (
     AUTH, JOB_MS, OTHER_AUTH, PATH, NyneClientFactory, advance, admin_view, poll, submit,

@@ -8,8 +8,8 @@ import pytest
 
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import PROVIDERS, SCHEDULER, WORLD
-from mockserver.worlds import rebuild_worlds
+from mockserver.store.appkeys import PROVIDERS, SCHEDULER, WORLD
+from mockserver.store.worlds import rebuild_worlds
 from tests.conftest import FROZEN_AT_MS
 from tests.providers.nyne.conftest import AUTH, JOB_MS, PATH, NyneClientFactory, advance, admin_view, poll, submit
 

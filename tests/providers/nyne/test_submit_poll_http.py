@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import SCHEMAS
+from mockserver.store.appkeys import SCHEMAS
 from tests.conftest import FROZEN_AT_MS
 from tests.providers.nyne.conftest import (
     AUTH, JOB_MS, KEY, OTHER_AUTH, PATH, SECRET, NyneClientFactory, advance, poll, submit,

@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.core.clock import parse_instant_ms
-from mockserver.state import CLOCK, SCHEDULER
+from mockserver.store.appkeys import CLOCK, SCHEDULER
 from tests.conftest import ClientFactory
 
 DOCS_NOW_MS = parse_instant_ms("2026-02-09T14:30:00Z")  # the docs' pause example happened then

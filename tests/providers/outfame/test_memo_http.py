@@ -12,7 +12,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from mockserver.core.clock import parse_instant_ms
-from mockserver.state import CLOCK, PROVIDERS
+from mockserver.store.appkeys import CLOCK, PROVIDERS
 from tests.conftest import ClientFactory
 from tests.providers.outfame.conftest import (
     AUTH, DOCS_ACCOUNT, DOCS_NOW_MS, HOUR_MS, LOW_LIMITS_ACCOUNT, activity, advance, call, stats,

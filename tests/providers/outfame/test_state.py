@@ -7,7 +7,7 @@ import json
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import PROVIDERS, WORLD
+from mockserver.store.appkeys import PROVIDERS, WORLD
 from tests.conftest import ClientFactory
 from tests.providers.outfame.conftest import (
     DOCS_ACCOUNT, DOCS_NOW_MS, HOUR_MS, PAUSED_ACCOUNT, advance, call, whole_log,

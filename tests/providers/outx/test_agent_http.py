@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 
-from mockserver.state import CLOCK
+from mockserver.store.appkeys import CLOCK
 from tests.conftest import DOCS_WATCHLIST, FROZEN_AT_MS, OTHER_TEAM_KEY, OUTX_KEY
 
 KEY = {"x-api-key": OUTX_KEY}

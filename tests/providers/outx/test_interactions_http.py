@@ -8,7 +8,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from mockserver.core.clock import DAY_MS, date_of_ms
-from mockserver.state import CLOCK
+from mockserver.store.appkeys import CLOCK
 from tests.conftest import (
     DOCS_WATCHLIST, EMPTY_WATCHLIST, FAILING_WATCHLIST, FROZEN_AT_MS, OTHER_TEAM_KEY,
     OTHER_TEAM_WATCHLIST, OUTX_KEY,

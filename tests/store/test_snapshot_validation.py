@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from mockserver.app import create_app
 from mockserver.core.validation import SchemaStore
 from mockserver.paths import data_dir
-from mockserver.snapshot_validation import SnapshotError, validate_snapshot
-from mockserver.snapshots import export_snapshot, restore_snapshot
-from mockserver.state import PROVIDERS, SCHEMAS
+from mockserver.store.snapshot_validation import SnapshotError, validate_snapshot
+from mockserver.store.snapshots import export_snapshot, restore_snapshot
+from mockserver.store.appkeys import PROVIDERS, SCHEMAS
 from tests.abuse.conftest import busy, exported  # noqa: F401 - busy is a fixture
 from tests.conftest import FROZEN_AT_MS, test_settings
 

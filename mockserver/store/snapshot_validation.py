@@ -25,7 +25,7 @@ from mockserver.core.validation import SchemaStore
 from mockserver.core.world import DerivedCache, pools_for
 from mockserver.providers import ProviderContext, ProviderRuntime, provider_spec
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
-from mockserver.worlds import build_world
+from mockserver.store.worlds import build_world
 
 SNAPSHOT_FORMAT = "mockserver-state/1"
 SNAPSHOT_SCHEMA = "snapshot"

@@ -12,7 +12,7 @@ from mockserver.app import create_app
 from mockserver.paths import default_scenario_path
 from mockserver.providers import available_providers
 from mockserver.scenario import ScenarioError
-from mockserver.state import WORLD
+from mockserver.store.appkeys import WORLD
 from tests.conftest import DOCS_WATCHLIST, FROZEN_AT_MS, OUTX_KEY, ClientFactory, test_settings
 
 OUTX = {"x-api-key": OUTX_KEY}

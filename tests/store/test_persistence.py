@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from mockserver.persistence import StateFileError, StateSaver, read_state_file, restore_from_file, write_atomically
-from mockserver.snapshots import export_snapshot
+from mockserver.store.persistence import StateFileError, StateSaver, read_state_file, restore_from_file, write_atomically
+from mockserver.store.snapshots import export_snapshot
 from tests.conftest import FROZEN_AT_MS
 from tests.test_cli import free_port, start, wait_for_banner
 

@@ -27,9 +27,9 @@ import orjson
 from aiohttp import web
 
 from mockserver.core.background import running
-from mockserver.snapshots import SnapshotError, export_snapshot, restore_snapshot
+from mockserver.store.snapshots import SnapshotError, export_snapshot, restore_snapshot
 
-log = logging.getLogger("mockserver.persistence")
+log = logging.getLogger("mockserver.store.persistence")
 
 
 class StateFileError(Exception):

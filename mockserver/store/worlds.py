@@ -16,7 +16,7 @@ from aiohttp import web
 from mockserver.core.world import pools_for
 from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.scenario import Scenario, ScenarioError
-from mockserver.state import ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STRICT, WORLD
+from mockserver.store.appkeys import ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STRICT, WORLD
 
 
 def start_anchor_ms(app: web.Application) -> int:
@@ -64,7 +64,7 @@ def reset_app(app: web.Application, seed: int | None = None, scenario: Scenario 
     scenario = current.scenario if scenario is None else scenario
     before = None
     if scenario.fingerprint != current.scenario.fingerprint:
-        from mockserver.snapshots import export_snapshot  # snapshots build on this module
+        from mockserver.store.snapshots import export_snapshot  # snapshots build on this module
 
         before = export_snapshot(app)
     clock, start = app[CLOCK], app[SETTINGS].freeze_at_ms
@@ -75,7 +75,7 @@ def reset_app(app: web.Application, seed: int | None = None, scenario: Scenario 
         context = rebuild_worlds(app, seed, scenario, start_anchor_ms(app))
     except ScenarioError:
         if before is not None:
-            from mockserver.snapshots import restore_snapshot
+            from mockserver.store.snapshots import restore_snapshot
 
             restore_snapshot(app, before)
         raise

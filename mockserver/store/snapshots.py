@@ -7,13 +7,13 @@ from typing import Any
 
 from aiohttp import web
 
-from mockserver.snapshot_validation import (
+from mockserver.store.snapshot_validation import (
     SNAPSHOT_FORMAT, SnapshotError, ValidSnapshot, import_state, validate_snapshot,
 )
-from mockserver.state import CLOCK, DERIVED, PROVIDERS, SCHEMAS, SETTINGS, WORLD
-from mockserver.worlds import rebuild_worlds
+from mockserver.store.appkeys import CLOCK, DERIVED, PROVIDERS, SCHEMAS, SETTINGS, WORLD
+from mockserver.store.worlds import rebuild_worlds
 
-log = logging.getLogger("mockserver.snapshots")
+log = logging.getLogger("mockserver.store.snapshots")
 
 __all__ = ["SNAPSHOT_FORMAT", "SnapshotError", "export_snapshot", "restore_snapshot"]
 
