@@ -10,7 +10,6 @@ from mockserver.admin import create_admin_app
 from mockserver.core.clock import Clock
 from mockserver.core.http import Handler, StrictMode, json_response, mount
 from mockserver.core.faults import FaultBook
-from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.cors import CorsSwitch, install_cors
@@ -21,9 +20,12 @@ from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
 from mockserver.core.world import DerivedCache
 from mockserver.store.appkeys import (
-    ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD,
-    CurrentWorld,
+    ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDER_OF, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STORE, STRICT,
+    WORLD, CurrentWorld, StartPoint,
 )
+from mockserver.store.commands import register_core_commands
+from mockserver.store.engine import Store
+from mockserver.store.lifecycle import store_for, store_lifecycle, strict_recorder
 from mockserver.traffic import traffic_middleware
 from mockserver.store.worlds import build_world, make_context, start_anchor_ms
 
@@ -71,29 +73,35 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
             f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available_providers())})"
         )
     clock = Clock(settings.freeze_at_ms)
-    journal, faults = Journal(settings.journal_size, settings.journal_bytes), FaultBook(settings.seed)
+    store: Store = store_for(settings, clock)
+    journal, faults = store.journal, FaultBook(settings.seed)
     strict = StrictMode(schemas) if settings.strict else None
     providers: dict[str, ProviderRuntime] = {}
     provider_by_path: dict[str, str] = {}
 
     provider_of = _provider_lookup(provider_by_path)
     app = web.Application(middlewares=[
-        traffic_middleware(journal, faults, clock, provider_of, lambda: app[WORLD].redactor()), json_for_unrouted,
+        traffic_middleware(store, faults, clock, provider_of, lambda: app[WORLD].redactor()), json_for_unrouted,
     ])
     app[PROVIDER_OF] = provider_of
     app[SETTINGS], app[CLOCK], app[SCHEMAS] = settings, clock, schemas
     app[SCHEDULER], app[JOURNAL], app[FAULTS], app[PROVIDERS] = Scheduler(clock), journal, faults, providers
+    app[STORE] = store
     app[DERIVED], app[ANCHORED] = DerivedCache(), DerivedCache(size=2)
     if strict is not None:
         app[STRICT] = strict
     context = make_context(app, settings.seed, scenario, start_anchor_ms(app))
-    app[WORLD] = CurrentWorld(context)
+    app[WORLD] = CurrentWorld(context, StartPoint(settings.anchor_ms, settings.freeze_at_ms))
     install_cors(app, CorsSwitch(settings.cors_origins, lambda: app[WORLD].context.scenario))
     for name in settings.providers:
         runtime: ProviderRuntime = build_world(name, context, specs[name].build)  # type: ignore[union-attr,assignment]
         paths = mount(app, runtime.endpoints, runtime.render_error, runtime.respond, strict, runtime.namespace)
         providers[name] = runtime
         provider_by_path.update((path, name) for path in paths)
+    register_core_commands(app, store)
+    if strict is not None and store.shared:
+        strict.record = strict_recorder(store)
+    app.cleanup_ctx.append(store_lifecycle(app))  # connects a shared store and catches up before serving
     app.cleanup_ctx.append(app[SCHEDULER].lifecycle)
     app.on_cleanup.append(_close_providers)
     if settings.state_path is not None:

@@ -34,4 +34,6 @@ class Settings:
     access_log: bool = False  # one line per request on stdout
     log_format: str = "text"  # text | json, for the access log and the server's own lines
     quiet: bool = False  # print errors only: no banner, no access log
+    store_url: str | None = None  # None or "memory": in this process; redis://host:port/db[?prefix=P]: shared
+    store_lease_ms: int = 30_000  # how long a process may hold shared scheduled work without renewing its lease
 

@@ -1,7 +1,9 @@
 """Middleware that journals provider traffic and applies fault rules.
 
 Admin calls are neither journaled nor faulted. With no fault rules the fault
-step costs one truthiness check.
+step costs one truthiness check. With a shared store a request first catches
+up with what other processes changed, and a rule fires through the store, so
+its count and its random draws are shared too.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from aiohttp import web
 from mockserver.core.clock import Clock
 from mockserver.core.faults import FaultBook, FaultKind, FaultRule
 from mockserver.core.http import Handler, json_response
-from mockserver.core.journal import MAX_ANSWER_BYTES, MAX_BODY_BYTES, Journal
+from mockserver.core.journal import MAX_ANSWER_BYTES, MAX_BODY_BYTES
 from mockserver.core.redaction import Redactor
+from mockserver.store.engine import Store
 
 ADMIN_PREFIX = "/__admin"
 MALFORMED_BODY = b'{"data": [{"id": "'
@@ -64,14 +67,21 @@ async def _truncated(request: web.Request, response: web.StreamResponse) -> web.
     return cut
 
 
-def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
+def traffic_middleware(store: Store, faults: FaultBook, clock: Clock,
                        provider_of: Callable[[web.Request], str | None], redactor: Callable[[], Redactor]) -> Any:
+    journal, shared = store.journal, store.shared
+
     @web.middleware
     async def traffic(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path.startswith(ADMIN_PREFIX):
             return await handler(request)
+        if shared:
+            await store.sync()
         provider = provider_of(request)
-        rule = faults.pick(provider, request.method, request.path) if faults else None
+        rule = None
+        if faults and faults.could_fire(provider, request.method, request.path):
+            rule = await store.commit("faults.pick", {"provider": provider, "method": request.method,
+                                                      "path": request.path})
         status: int | None = None
         response: web.StreamResponse | None = None
         try:
@@ -97,7 +107,7 @@ def traffic_middleware(journal: Journal, faults: FaultBook, clock: Clock,
         finally:
             answer_body, answer_size = _answer_body(response)
             masking = redactor()
-            journal.record(
+            await journal.add(
                 at_ms=clock.now_ms(), provider=provider, method=request.method, path=masking.text(request.path),
                 query=masking.pairs(request.query.items()), headers=masking.pairs(request.headers.items()),
                 **await _journal_body(request, masking), status=status, fault=rule.id if rule else None,

@@ -7,8 +7,8 @@ from aiohttp import web
 from mockserver.admin.common import bad_request, json_object, take_int
 from mockserver.core.clock import Clock, iso_from_ms, parse_duration_ms, parse_instant_ms
 from mockserver.core.http import json_response
-from mockserver.store.appkeys import CLOCK, PROVIDERS, SCHEDULER, WORLD
-from mockserver.store.worlds import AnchorMove, follow_clock_back
+from mockserver.store.appkeys import CLOCK, PROVIDERS, SCHEDULER, STORE, WORLD
+from mockserver.store.worlds import AnchorMove
 
 SHOWN_EVENTS = 100
 MAX_UPCOMING_WINDOW_MS = 30 * 86_400_000
@@ -53,14 +53,19 @@ def _wait(body: dict[str, object]) -> bool:
     return wait
 
 
-async def _settled(request: web.Request, before_ms: int, wait: bool) -> web.Response:
-    """Start the work that became due (with `wait`, see it finish), then report the clock, how much
-    started, how much still runs, and what fell due on the way.
+async def _moved(request: web.Request, change: dict[str, object], wait: bool) -> web.Response:
+    """Move the clock (in every process sharing the store); start the work that became due (with
+    `wait`, see it finish), then report the clock, how much started, how much still runs, and what
+    fell due on the way.
 
     A clock moved before the anchor takes the anchor with it, and the answer says so.
     """
     app = request.config_dict
-    moved = follow_clock_back(app)
+    before_ms = app[CLOCK].now_ms()
+    try:
+        moved: AnchorMove | None = await app[STORE].commit("clock", change)
+    except ValueError as error:
+        raise bad_request(f"at: {error}" if change["op"] == "freeze" else str(error)) from None
     scheduler = app[SCHEDULER]
     ran = await scheduler.run_due(wait)
     now_ms = app[CLOCK].now_ms()
@@ -100,13 +105,8 @@ async def freeze(request: web.Request) -> web.Response:
         except ValueError:
             raise bad_request(f"at is not an ISO 8601 instant: {body['at']!r}") from None
     wait = _wait(body)
-    clock = request.config_dict[CLOCK]
-    before_ms = clock.now_ms()
-    try:
-        clock.freeze(at_ms)
-    except ValueError as error:
-        raise bad_request(f"at: {error}") from None
-    return await _settled(request, before_ms, wait)
+    at_ms = request.config_dict[CLOCK].now_ms() if at_ms is None else at_ms
+    return await _moved(request, {"op": "freeze", "at_ms": at_ms}, wait)
 
 
 async def advance(request: web.Request) -> web.Response:
@@ -114,22 +114,16 @@ async def advance(request: web.Request) -> web.Response:
     by, wait = body.get("by"), _wait(body)
     if isinstance(by, bool) or not isinstance(by, (str, int)):
         raise bad_request('by must be a duration such as "90s", "5m", "PT1H" or a number of milliseconds')
-    clock = request.config_dict[CLOCK]
-    before_ms = clock.now_ms()
     try:
         delta_ms = by if isinstance(by, int) else parse_duration_ms(by)
-        clock.advance(delta_ms)
     except ValueError as error:
         raise bad_request(str(error)) from None
-    return await _settled(request, before_ms, wait)
+    return await _moved(request, {"op": "advance", "by_ms": delta_ms}, wait)
 
 
 async def unfreeze(request: web.Request) -> web.Response:
     wait = _wait(await json_object(request, optional=True))
-    clock = request.config_dict[CLOCK]
-    before_ms = clock.now_ms()
-    clock.unfreeze()
-    return await _settled(request, before_ms, wait)
+    return await _moved(request, {"op": "unfreeze"}, wait)
 
 
 def add_routes(admin: web.Application) -> None:

@@ -2,10 +2,11 @@
 
 The dashboard reads it with fetch(), not EventSource, so the admin token
 travels in the Authorization header like every other admin call and never in
-a URL. The hub listens to the journal only while a stream is open, so
-journaling costs nothing more when nobody watches. Each stream has a bounded
-queue: a reader that falls behind is told how many events it lost, and the
-server never buffers without bound.
+a URL. The hub listens to the store's events (journaled requests, admin
+changes) only while a stream is open, so journaling costs nothing more when
+nobody watches; with a shared store the events come from every process.
+Each stream has a bounded queue: a reader that falls behind is told how many
+events it lost, and the server never buffers without bound.
 """
 
 from __future__ import annotations
@@ -19,17 +20,12 @@ from aiohttp import web
 
 from mockserver.admin.common import AdminError
 from mockserver.core.http import Handler
-from mockserver.core.journal import Journal, JournalEntry
-from mockserver.store.appkeys import JOURNAL
+from mockserver.core.journal import JournalEntry
+from mockserver.store.appkeys import STORE
+from mockserver.store.engine import Store
 
 HEARTBEAT_S = 10.0  # a comment line this often: keeps proxies open and finds readers that left
 _QUIET_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-def request_summary(entry: JournalEntry) -> dict[str, Any]:
-    """What a live traffic list shows of a request; the full entry is GET /__admin/journal/{seq}."""
-    return {"seq": entry.seq, "at_ms": entry.at_ms, "provider": entry.provider, "method": entry.method,
-            "path": entry.path, "query": entry.query, "status": entry.status, "fault": entry.fault}
 
 
 class Subscriber:
@@ -77,14 +73,14 @@ class EventHub:
     def __len__(self) -> int:
         return len(self._subscribers)
 
-    def open(self, journal: Journal) -> Subscriber:
+    def open(self, store: Store) -> Subscriber:
         if len(self._subscribers) >= self.max_streams:
             raise AdminError(503, "too_many_streams",
                              f"{self.max_streams} event streams are open already; close one and retry")
         subscriber = Subscriber(self.queue_size)
         self._subscribers.append(subscriber)
         if self._stop_listening is None:
-            self._stop_listening = journal.listen(self._on_request)
+            self._stop_listening = store.listen(self.publish)
         return subscriber
 
     def close(self, subscriber: Subscriber) -> None:
@@ -94,10 +90,6 @@ class EventHub:
         if not self._subscribers and self._stop_listening is not None:
             self._stop_listening()
             self._stop_listening = None
-
-    def _on_request(self, entry: JournalEntry) -> None:
-        for subscriber in self._subscribers:
-            subscriber.offer("request", entry)  # summarised by the stream, off the request's path
 
     def publish(self, kind: str, payload: Any) -> None:
         for subscriber in self._subscribers:
@@ -114,8 +106,9 @@ EVENT_HUB = web.AppKey("event_hub", EventHub)
 
 def _frame(kind: str, payload: Any) -> bytes:
     if isinstance(payload, JournalEntry):
-        head = f"event: request\nid: {payload.seq}\n".encode()
-        payload = request_summary(payload)
+        payload = payload.summary()  # made here, off the request's path
+    if kind == "request":
+        head = f"event: request\nid: {payload['seq']}\n".encode()
     else:
         head = f"event: {kind}\n".encode()
     return head + b"data: " + orjson.dumps(payload) + b"\n\n"
@@ -124,7 +117,7 @@ def _frame(kind: str, payload: Any) -> bytes:
 async def stream(request: web.Request) -> web.StreamResponse:
     """`text/event-stream`: `ready` first, then `request`, `admin` and `lost` events as they happen."""
     hub = request.app[EVENT_HUB]
-    subscriber = hub.open(request.config_dict[JOURNAL])
+    subscriber = hub.open(request.config_dict[STORE])
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store",
                                            "X-Accel-Buffering": "no"})
     try:
@@ -151,8 +144,8 @@ async def announce_changes(request: web.Request, handler: Handler) -> web.Stream
     """After every admin call that changed something, tell the streams (dashboards refresh on it)."""
     response = await handler(request)
     if request.method not in _QUIET_METHODS and response.status < 400:
-        request.app[EVENT_HUB].publish("admin", {"method": request.method, "path": request.path,
-                                                 "status": response.status})
+        request.config_dict[STORE].publish("admin", {"method": request.method, "path": request.path,
+                                                     "status": response.status})
     return response
 
 

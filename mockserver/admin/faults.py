@@ -7,7 +7,7 @@ from aiohttp import web
 from mockserver.admin.common import AdminError, bad_request, json_object
 from mockserver.core.faults import FaultRuleError
 from mockserver.core.http import json_response
-from mockserver.store.appkeys import FAULTS
+from mockserver.store.appkeys import FAULTS, STORE
 
 
 async def list_rules(request: web.Request) -> web.Response:
@@ -17,7 +17,7 @@ async def list_rules(request: web.Request) -> web.Response:
 async def add_rule(request: web.Request) -> web.Response:
     spec = await json_object(request)
     try:
-        rule = request.config_dict[FAULTS].add(spec)
+        rule = await request.config_dict[STORE].commit("faults.add", {"spec": spec})
     except FaultRuleError as error:
         raise bad_request(str(error), "invalid_fault") from None
     return json_response(rule.to_json(), 201)
@@ -25,13 +25,13 @@ async def add_rule(request: web.Request) -> web.Response:
 
 async def delete_rule(request: web.Request) -> web.Response:
     rule_id = request.match_info["rule_id"]
-    if not request.config_dict[FAULTS].remove(rule_id):
+    if not await request.config_dict[STORE].commit("faults.remove", {"id": rule_id}):
         raise AdminError(404, "fault_not_found", f"no fault rule {rule_id!r} (it may have expired)")
     return json_response({"deleted": rule_id})
 
 
 async def delete_all(request: web.Request) -> web.Response:
-    request.config_dict[FAULTS].clear()
+    await request.config_dict[STORE].commit("faults.clear")
     return json_response({"deleted": "all"})
 
 

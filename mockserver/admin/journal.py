@@ -98,7 +98,7 @@ async def list_entries(request: web.Request) -> web.Response:
     page = await journal.page(entry_filter(params), limit=limit, max_body_bytes=PAGE_BODY_BYTES, **cursors)
     return json_response({
         "entries": await journal.to_json(page.entries), "returned": len(page.entries),
-        "next_before": page.next_before, "next_after": page.next_after, **journal.fill(),
+        "next_before": page.next_before, "next_after": page.next_after, **await journal.stats(),
     })
 
 
@@ -107,7 +107,7 @@ async def detail(request: web.Request) -> web.Response:
     raw = request.match_info["seq"]
     if not raw.isdecimal() or len(raw) > 18:
         raise bad_request("the journal entry is named by its seq, a positive integer")
-    entry = request.config_dict[JOURNAL].get(int(raw))
+    entry = await request.config_dict[JOURNAL].entry(int(raw))
     if entry is None:
         raise AdminError(404, "journal_entry_not_found", f"no journal entry {raw} (cleared, or fell out of the ring)")
     origin = f"{request.scheme}://{request.host}"
@@ -116,7 +116,7 @@ async def detail(request: web.Request) -> web.Response:
 
 
 async def clear(request: web.Request) -> web.Response:
-    request.config_dict[JOURNAL].clear()
+    await request.config_dict[JOURNAL].wipe()
     return json_response({"cleared": True})
 
 
@@ -141,7 +141,7 @@ async def verify(request: web.Request) -> web.Response:
     )
     return json_response({
         "ok": ok, "matched": n, "expected": {k: v for k, v in expected.items() if v is not None},
-        "dropped": journal.dropped, "matches": await journal.to_json(last),
+        "dropped": (await journal.stats())["dropped"], "matches": await journal.to_json(last),
     })
 
 

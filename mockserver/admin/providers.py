@@ -9,7 +9,7 @@ from aiohttp import web
 from mockserver.admin.common import AdminError, bad_request, json_object
 from mockserver.core.http import json_response
 from mockserver.providers import ProviderRuntime
-from mockserver.store.appkeys import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS, STORE
 
 
 def _runtime(request: web.Request) -> ProviderRuntime:
@@ -45,7 +45,7 @@ async def action(request: web.Request) -> web.Response:
                                                   f"actions: {', '.join(sorted(runtime.admin_actions)) or 'none'}")
     body = await json_object(request, optional=True)
     try:
-        result: Any = runtime.admin_actions[name](body)
+        result: Any = await request.config_dict[STORE].commit(f"{runtime.name}.admin.{name}", body)
     except KeyError as error:
         raise AdminError(404, "not_found", f"nothing known as {error.args[0]!r}") from None
     except ValueError as error:

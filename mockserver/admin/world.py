@@ -12,9 +12,11 @@ from mockserver.admin.common import AdminError, bad_request, json_object, take_i
 from mockserver.admin.events import EVENT_HUB
 from mockserver.core.http import json_response
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
-from mockserver.store.appkeys import CLOCK, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STRICT, WORLD
-from mockserver.store.snapshots import SnapshotError, export_snapshot, restore_snapshot
-from mockserver.store.worlds import reset_app
+from mockserver.store.appkeys import (
+    CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SCHEMAS, SETTINGS, STORE, STRICT, WORLD,
+)
+from mockserver.store.snapshots import SnapshotError, export_snapshot
+from mockserver.store.snapshot_validation import validate_snapshot
 
 async def health(request: web.Request) -> web.Response:
     app = request.config_dict
@@ -24,11 +26,12 @@ async def health(request: web.Request) -> web.Response:
         "providers": list(app[PROVIDERS]),
         "seed": app[WORLD].context.seed,
         "clock": clock_json(app[CLOCK]),
-        "journal": app[JOURNAL].fill(),
+        "journal": await app[JOURNAL].stats(),
         "faults": len(app[FAULTS].rules()),
-        "scheduled": app[SCHEDULER].pending(),
+        "scheduled": await app[SCHEDULER].scheduled(),
         "strict": {"enabled": STRICT in app, "violations": len(app[STRICT].failures) if STRICT in app else 0},
         "event_streams": len(request.app[EVENT_HUB]),  # open /__admin/events readers (dashboards)
+        "store": await app[STORE].describe(),
     })
 
 
@@ -70,19 +73,24 @@ async def reset(request: web.Request) -> web.Response:
         raise bad_request(f"unknown field(s): {', '.join(unknown)}; reset takes seed and scenario")
     seed = take_int(body, "seed", low=0, high=2**63 - 1)
     try:
-        return json_response(reset_answer(app, seed, _scenario_from(body, request, "reset request")))
+        return json_response(await reset_answer(app, seed, _scenario_from(body, request, "reset request")))
     except ScenarioError as error:
         raise bad_request(str(error), "invalid_scenario") from None
 
 
-def reset_answer(app: web.Application, seed: int | None = None, scenario: Scenario | None = None) -> dict[str, Any]:
-    """Reset, and say what the worlds now are; shared by the admin call and in-process test servers."""
-    context = reset_app(app, seed, scenario)
+async def reset_answer(app: web.Application, seed: int | None = None,
+                       scenario: Scenario | None = None) -> dict[str, Any]:
+    """Reset (in every process sharing the store), and say what the worlds now are; shared by the admin
+    call and in-process test servers."""
+    args = {"seed": seed, "scenario": scenario.document if scenario is not None else None,
+            "source": scenario.source if scenario is not None else None}
+    context = await app[STORE].commit("reset", args)
     return {"reset": True, "seed": context.seed, "scenario": context.scenario.name, "clock": clock_json(app[CLOCK])}
 
 
 async def get_state(request: web.Request) -> web.Response:
     """The whole mutable state as a snapshot (schemas/snapshot.json)."""
+    await request.config_dict[STORE].before_export()
     return json_response(export_snapshot(request.config_dict))
 
 
@@ -100,7 +108,9 @@ async def put_state(request: web.Request) -> web.Response:
     except web.HTTPRequestEntityTooLarge:
         raise AdminError(413, "snapshot_too_large", f"a snapshot may be at most {limit} bytes") from None
     try:
-        restore_snapshot(app, snapshot)
+        # Checked here first, so a snapshot that does not fit never reaches a shared store's log.
+        validate_snapshot(snapshot, app[SCHEMAS], app[PROVIDERS], app[SETTINGS].max_jobs, app[DERIVED])
+        await app[STORE].commit("import", {"snapshot": snapshot})
     except SnapshotError as error:
         raise bad_request(str(error), "invalid_snapshot") from None
     return json_response({"imported": True, "clock": clock_json(app[CLOCK])})
@@ -128,9 +138,8 @@ async def patch_flags(request: web.Request) -> web.Response:
                 raise AdminError(404, "flag_not_found", f"{provider} has no flag {name!r}")
             if not isinstance(value, bool):
                 raise bad_request(f"flag {name} takes true or false")
-            changes.append((sets[provider], name, value))
-    for flags, name, value in changes:
-        flags.set(name, value)
+            changes.append((provider, name, value))
+    await request.config_dict[STORE].commit("flags", {"changes": changes})
     return json_response({name: flags.effective() for name, flags in sets.items()})
 
 

@@ -20,7 +20,7 @@ import logging
 import socket
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -169,7 +169,6 @@ class Delivery:
     state: str = SCHEDULED
     next_due_ms: int | None = None
     attempts: list[Attempt] = field(default_factory=list)
-    armed: int = field(default=0, compare=False)  # which arming of it may still fire (not exported)
 
     def to_data(self, redactor: Redactor | None = None) -> dict[str, Any]:
         """As plain data; with a redactor (views), the URL's credentials masked."""
@@ -184,6 +183,7 @@ class Delivery:
 
 
 PayloadSource = Callable[[str, int], Any]  # (ref, now_ms) -> JSON-safe body, None when gone
+AttemptRecorder = Callable[[dict[str, Any]], Awaitable[Any]]  # hands an attempt's outcome to `apply_attempt`
 
 DOCUMENTED_RETRY_DELAYS_MS = (1_000, 5_000, 15_000, 60_000, 300_000)
 
@@ -196,13 +196,24 @@ class CallbackDispatcher:
     deliveries are kept, the oldest forgotten first (a forgotten delivery that
     was still scheduled is not attempted again); every operation on them is
     O(1) or a heap push.
+
+    An attempt is a named scheduler job whose key says which attempt of which
+    delivery it is, in which epoch of the store, and when it was due: any
+    process sharing the schedule can run it, and a key that no longer
+    describes the delivery (reset, forced earlier, done) is a no-op. Its
+    outcome goes through `record` (a store command) to `apply_attempt`, in
+    every process, so all agree on the attempts and the next one.
     """
 
     def __init__(self, scheduler: Scheduler, clock: Clock, payload_for: PayloadSource,
                  retry_delays_ms: tuple[int, ...] = DOCUMENTED_RETRY_DELAYS_MS,
                  timeout_s: float = 30.0, user_agent: str = "mockserver-callbacks/1",
-                 allow_list: AllowList | None = None, capacity: int | None = None) -> None:
+                 allow_list: AllowList | None = None, capacity: int | None = None,
+                 kind: str = "callback", record: AttemptRecorder | None = None,
+                 epoch: Callable[[], int] = lambda: 0) -> None:
+        self.kind, self._record, self._epoch = kind, record, epoch
         self.scheduler = scheduler
+        scheduler.handle(kind, self._run)
         self.allow_list = allow_list or AllowList()  # checked again after DNS resolution
         self.clock = clock
         self.payload_for = payload_for
@@ -240,20 +251,21 @@ class CallbackDispatcher:
                 del self._by_ref[oldest.ref]
 
     def _arm(self, delivery: Delivery) -> None:
-        delivery.armed += 1
-        generation, token, delivery_id = self._generation, delivery.armed, delivery.id
         due = delivery.next_due_ms
         assert due is not None
+        self.scheduler.schedule(due, self.kind, f"{self._epoch()} {delivery.id} {len(delivery.attempts) + 1} {due}")
 
-        async def run() -> None:
-            current = self._deliveries.get(delivery_id)
-            if generation == self._generation and current is delivery and delivery.armed == token:
-                await self._attempt(delivery, due)
+    async def _run(self, key: str) -> None:
+        """The scheduled job: make the attempt its key names, if the delivery still expects it."""
+        epoch, delivery_id, number, due = key.split(" ")
+        delivery = self._deliveries.get(delivery_id)
+        if int(epoch) != self._epoch() or delivery is None or delivery.state != SCHEDULED \
+                or len(delivery.attempts) + 1 != int(number) or delivery.next_due_ms != int(due):
+            return  # reset, imported over, forced to another instant, or done meanwhile
+        await self._attempt(delivery, int(due), int(epoch))
 
-        self.scheduler.call_at(due, run)
-
-    async def _attempt(self, delivery: Delivery, scheduled_ms: int) -> None:
-        if delivery.state != SCHEDULED or delivery.id in self._in_flight:
+    async def _attempt(self, delivery: Delivery, scheduled_ms: int, epoch: int) -> None:
+        if delivery.id in self._in_flight:
             return
         generation = self._generation
         attempt = Attempt(len(delivery.attempts) + 1, scheduled_ms, self.clock.now_ms())
@@ -271,20 +283,35 @@ class CallbackDispatcher:
                 self._in_flight.discard(delivery.id)
         if generation != self._generation or self._deliveries.get(delivery.id) is not delivery:
             return  # reset, imported over or forgotten meanwhile: this attempt belongs to nothing now
+        outcome = {"epoch": epoch, "delivery": delivery.id, "attempt": attempt.to_data(),
+                   "final": payload is None or refused is not None}
+        if self._record is None:
+            self.apply_attempt(outcome)
+        else:
+            await self._record(outcome)
+        if not self._scheduled and not self._in_flight:
+            await self.close()  # nothing left to send: do not hold sockets open
+
+    def apply_attempt(self, outcome: dict[str, Any]) -> None:
+        """Record an attempt's outcome and plan the next one; an outcome recorded already is ignored."""
+        delivery = self._deliveries.get(outcome["delivery"])
+        attempt = Attempt.from_data(outcome["attempt"])
+        if outcome["epoch"] != self._epoch() or delivery is None or delivery.state != SCHEDULED \
+                or attempt.number != len(delivery.attempts) + 1:
+            return
         delivery.attempts.append(attempt)
         retries_used = len(delivery.attempts) - 1
         if attempt.acknowledged:
             delivery.state, delivery.next_due_ms = DELIVERED, None
-        elif payload is None or refused is not None or retries_used >= len(self.retry_delays_ms):
+        elif outcome["final"] or retries_used >= len(self.retry_delays_ms):
             delivery.state, delivery.next_due_ms = FAILED, None
         else:
-            # The delay counts from the end of the failed attempt, as a real sender's would.
+            # The delay counts from the end of the failed attempt (the instant the outcome was recorded at),
+            # as a real sender's would.
             delivery.next_due_ms = self.clock.now_ms() + self.retry_delays_ms[retries_used]
             self._arm(delivery)
         if delivery.state != SCHEDULED:
             self._scheduled.discard(delivery.id)
-        if not self._scheduled and not self._in_flight:
-            await self.close()  # nothing left to send: do not hold sockets open
 
     def _refusal(self, url: str) -> str | None:
         """Why the URL may not be called now; checked at every attempt, whatever put the delivery here.
@@ -339,7 +366,7 @@ class CallbackDispatcher:
         delivery = self._deliveries[delivery_id]
         if delivery.state == SCHEDULED and not delivery.attempts and delivery.id not in self._in_flight:
             delivery.next_due_ms = due_ms
-            self._arm(delivery)  # the earlier arming no longer fires
+            self._arm(delivery)  # the earlier job's key names another instant: it no longer fires
 
     def export(self) -> dict[str, Any]:
         return {"next_id": self._next_id, "deliveries": [d.to_data() for d in self._deliveries.values()]}

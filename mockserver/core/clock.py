@@ -7,10 +7,12 @@ milliseconds and gives the same bytes every time.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Iterator
 
 _UNIT_MS = {"ms": 1, "s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
 _SHORT_DURATION = re.compile(r"(\d+)(ms|s|m|h|d|w)")
@@ -85,12 +87,15 @@ class Clock:
     def __init__(self, frozen_at_ms: int | None = None) -> None:
         self._offset_ms = 0
         self._frozen_ms = frozen_at_ms
+        self._pinned_ms: int | None = None  # while a store applies a change: the instant it was made at
 
     @staticmethod
     def _system_ms() -> int:
         return time.time_ns() // 1_000_000
 
     def now_ms(self) -> int:
+        if self._pinned_ms is not None:
+            return self._pinned_ms
         if self._frozen_ms is not None:
             return self._frozen_ms
         return self._system_ms() + self._offset_ms
@@ -115,6 +120,16 @@ class Clock:
             self._frozen_ms += delta_ms
         else:
             self._offset_ms += delta_ms
+
+    @contextlib.contextmanager
+    def pinned(self, at_ms: int) -> Iterator[None]:
+        """Read `at_ms` as now inside the block: a change replayed from a store's log happens at the
+        instant it was made, in every process that applies it."""
+        before, self._pinned_ms = self._pinned_ms, at_ms
+        try:
+            yield
+        finally:
+            self._pinned_ms = before
 
     def unfreeze(self) -> None:
         """Return to real time, dropping any freeze and offset."""

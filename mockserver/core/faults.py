@@ -164,6 +164,30 @@ class FaultBook:
     def __bool__(self) -> bool:
         return bool(self._rules)
 
+    def could_fire(self, provider: str | None, method: str, path: str) -> bool:
+        """Whether any rule matches the request (then `pick` decides, spending a firing or a draw)."""
+        return any(rule.matches(provider, method, path) for rule in self._rules.values())
+
+    def export(self) -> dict[str, Any]:
+        """The rules, the next id and the generator's position: what a shared store's snapshot keeps."""
+        next_id = next(self._ids)
+        self._ids = itertools.count(next_id)
+        version, internal, gauss = self._random.getstate()
+        return {"rules": [rule.to_json() for rule in self._rules.values()], "next_id": next_id,
+                "random": [version, list(internal), gauss]}
+
+    def load(self, data: dict[str, Any]) -> None:
+        rules = {}
+        for item in data["rules"]:
+            spec = {name: item[name] for name in _FIELDS if item.get(name) is not None and name != "count"}
+            rule = parse_rule(item["id"], {**spec, "count": item["remaining"]} if item["remaining"] else spec)
+            rule.fired = item["fired"]
+            rules[rule.id] = rule
+        self._rules = rules
+        self._ids = itertools.count(int(data["next_id"]))
+        version, internal, gauss = data["random"]
+        self._random.setstate((version, tuple(internal), gauss))
+
     def pick(self, provider: str | None, method: str, path: str) -> FaultRule | None:
         """The rule that fires for this request, if any; spends one of its firings."""
         for rule in self._rules.values():

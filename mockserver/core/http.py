@@ -113,6 +113,8 @@ class StrictMode:
 
     schemas: SchemaStore
     failures: list[StrictViolation] = field(default_factory=list)
+    # How a failure is kept: appended here, or handed to a shared store that appends it in every process.
+    record: Callable[[StrictViolation], None] | None = None
     _known_valid: set[tuple[str, bytes]] = field(default_factory=set, repr=False)
 
     def check(self, request: web.Request, status: int, schema: str, body: Any,
@@ -129,7 +131,7 @@ class StrictMode:
                 self._known_valid.add(key)
             return None
         failure = StrictViolation(request.method, request.path_qs, status, schema, tuple(found))
-        self.failures.append(failure)
+        (self.record or self.failures.append)(failure)
         log.error("strict mode: %s", failure.describe())
         return failure
 

@@ -84,6 +84,11 @@ class JournalEntry:
             shown["violations"] = list(self.violations)
         return shown
 
+    def summary(self) -> dict[str, Any]:
+        """What a live traffic list shows of a request; the full entry is GET /__admin/journal/{seq}."""
+        return {"seq": self.seq, "at_ms": self.at_ms, "provider": self.provider, "method": self.method,
+                "path": self.path, "query": self.query, "status": self.status, "fault": self.fault}
+
     def held_bytes(self) -> int:
         """About how much memory the entry holds, for the journal's byte bound."""
         size = _ENTRY_OVERHEAD + len(self.path) + len(self.body or b"") + len(self.answer_body or b"")
@@ -194,6 +199,16 @@ class _Slicer:
         if self.work >= _SLICE_WORK or time.perf_counter() - self.started >= _SLICE_SECONDS:
             await asyncio.sleep(0)
             self.work, self.started = 0, time.perf_counter()
+
+
+async def encode_entries(entries: list[JournalEntry]) -> list[orjson.Fragment]:
+    """Each entry serialised on its own, handing the event loop back between slices of work."""
+    slicer = _Slicer()
+    encoded = []
+    for entry in entries:
+        encoded.append(orjson.Fragment(orjson.dumps(entry.to_json())))
+        await slicer.spent(256 + 8 * len(entry.body or b""))
+    return encoded
 
 
 class Journal:
@@ -317,12 +332,7 @@ class Journal:
     async def to_json(self, entries: list[JournalEntry]) -> list[orjson.Fragment]:
         """Each entry serialised on its own, yielding between slices of work."""
         async with self._reading:
-            slicer = _Slicer()
-            encoded = []
-            for entry in entries:
-                encoded.append(orjson.Fragment(orjson.dumps(entry.to_json())))
-                await slicer.spent(256 + 8 * len(entry.body or b""))
-            return encoded
+            return await encode_entries(entries)
 
     def fill(self) -> dict[str, int]:
         """How full the journal is, in entries and bytes, and how many fell out."""
@@ -343,3 +353,17 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._slots) - self._head
+
+    # The same calls as a shared journal (store/redis_journal.py) offers, so callers work with either.
+
+    async def add(self, **fields: Any) -> None:
+        self.record(**fields)
+
+    async def entry(self, seq: int) -> JournalEntry | None:
+        return self.get(seq)
+
+    async def stats(self) -> dict[str, int]:
+        return self.fill()
+
+    async def wipe(self) -> None:
+        self.clear()

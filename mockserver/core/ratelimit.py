@@ -97,6 +97,10 @@ class RateLimiter:
         window, log = min(logs, key=lambda pair: (pair[0].limit - len(pair[1]), pair[0].period_ms))
         return Decision(True, window.limit, window.limit - len(log), log[0] + window.period_ms, 0)
 
+    async def take(self, key: str, now_ms: int) -> Decision | None:
+        """`hit`, as a store's shared limiter offers it (store/redis_limits.py)."""
+        return self.hit(key, now_ms)
+
     def usage(self, key: str, now_ms: int) -> dict[str, int]:
         """How many requests each window currently counts for `key`."""
         return {window.name: len(self._log(key, window, now_ms)) for window in self.windows}
@@ -157,6 +161,10 @@ class FixedWindows:
             return False, 0, refills_in
         window[1] += 1
         return True, self.limit - window[1], refills_in
+
+    async def take(self, key: str, now_ms: int) -> tuple[bool, int, int]:
+        """`hit`, as a store's shared windows offer it (store/redis_limits.py)."""
+        return self.hit(key, now_ms)
 
     def _tidy(self, now_ms: int) -> None:
         self._windows = {key: w for key, w in self._windows.items() if w[0] <= now_ms < w[0] + self.period_ms}

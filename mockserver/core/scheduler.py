@@ -9,6 +9,11 @@ Jobs run concurrently, at most `max_running` at a time (a bounded pool), in
 the order they fell due; each gets `job_timeout_s`. A job that raises or
 hangs is logged in one line and costs only its own slot: one slow webhook
 receiver delays no one else, and nothing a job does can stop the loop.
+
+Named jobs (`handle` a kind, then `schedule(due, kind, key)`) are data, not
+closures: with a shared schedule (the Redis store's) any process may run
+them. This scheduler then claims due jobs with a lease, runs them in its
+pool like its own, renews the leases while they run and releases them after.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import asyncio
 import heapq
 import itertools
 import logging
-from typing import AsyncIterator, Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable, Protocol
 
 from mockserver.core.background import running
 from mockserver.core.clock import Clock
@@ -25,6 +30,20 @@ from mockserver.core.clock import Clock
 log = logging.getLogger("mockserver.scheduler")
 
 Job = Callable[[], Awaitable[None]]
+NamedJob = Callable[[str], Awaitable[None]]  # run with the key it was scheduled with
+
+
+class SharedSchedule(Protocol):
+    """Named jobs kept outside the process (store/redis_schedule.py)."""
+
+    lease_ms: int
+
+    def add(self, due_ms: int, member: str) -> None: ...
+    async def flush(self) -> None: ...
+    async def claim(self, now_ms: int, limit: int) -> list[tuple[int, str]]: ...
+    async def release(self, due_ms: int, member: str) -> None: ...
+    async def renew(self, held: list[tuple[int, str]]) -> None: ...
+    async def count(self) -> int: ...
 
 
 def _name(job: Job) -> str:
@@ -43,6 +62,62 @@ class Scheduler:
         self._running: set[asyncio.Task[None]] = set()
         self.started = 0  # jobs started since creation
         self.failed = 0  # jobs that raised or timed out
+        self._handlers: dict[str, NamedJob] = {}
+        self.shared: SharedSchedule | None = None
+        self.catch_up: Callable[[], Awaitable[None]] | None = None  # brings the state up to date before a claim
+        self._held: set[tuple[int, str]] = set()  # shared jobs this process claimed and has not finished
+        self._renewed_at = 0.0
+
+    def handle(self, kind: str, run: NamedJob) -> None:
+        """Run `run(key)` for each job scheduled as `kind`."""
+        self._handlers[kind] = run
+
+    def schedule(self, due_ms: int, kind: str, key: str) -> None:
+        """A named job: here, or in the shared schedule where any process sharing it may run it."""
+        if self.shared is None:
+            self.call_at(due_ms, self._named(kind, key))
+        else:
+            self.shared.add(due_ms, f"{kind} {key}")
+
+    def _named(self, kind: str, key: str) -> Job:
+        async def run() -> None:
+            handler = self._handlers.get(kind)
+            if handler is not None:
+                await handler(key)
+
+        run.__qualname__ = kind
+        return run
+
+    async def _claim_shared(self) -> None:
+        """Take due shared jobs, as many as free slots allow, into this process's queue."""
+        if self.shared is None:
+            return
+        free = self.max_running - len(self._running) - len(self._queue)
+        for due_ms, member in await self.shared.claim(self.clock.now_ms(), max(free, 0)):
+            kind, _, key = member.partition(" ")
+            self._held.add((due_ms, member))
+            self.call_at(due_ms, self._released(due_ms, member, self._named(kind, key)))
+
+    def _released(self, due_ms: int, member: str, job: Job) -> Job:
+        async def run() -> None:
+            try:
+                await job()
+            finally:
+                self._held.discard((due_ms, member))
+                if self.shared is not None:
+                    await self.shared.release(due_ms, member)
+
+        run.__qualname__ = getattr(job, "__qualname__", "job")
+        return run
+
+    async def _renew_leases(self) -> None:
+        """Keep the leases of the shared jobs this process holds from running out while they wait or run."""
+        if self.shared is None or not self._held:
+            return
+        now = asyncio.get_running_loop().time()
+        if now - self._renewed_at >= self.shared.lease_ms / 3000:
+            self._renewed_at = now
+            await self.shared.renew(sorted(self._held))
 
     def call_at(self, due_ms: int, job: Job) -> None:
         # Checked here, because a non-integer in the heap would break every later comparison.
@@ -54,6 +129,10 @@ class Scheduler:
         """Jobs waiting for their instant (or for a free slot)."""
         return len(self._queue)
 
+    async def scheduled(self) -> int:
+        """Jobs waiting, here or (with a shared schedule) in any process."""
+        return await self.shared.count() if self.shared is not None else len(self._queue)
+
     def in_flight(self) -> int:
         """Jobs started and not finished yet."""
         return len(self._running)
@@ -64,6 +143,7 @@ class Scheduler:
     def clear(self) -> None:
         """Forget waiting work and cancel the running jobs (a reset or a state import)."""
         self._queue.clear()
+        self._held.clear()  # a shared schedule is emptied by the reset's own command
         for task in list(self._running):
             task.cancel()
 
@@ -108,19 +188,25 @@ class Scheduler:
         Returns how many jobs started meanwhile (by this call or by slots freeing up).
         """
         before = self.started
-        self.start_due()
-        while wait and (self._running or self._due()):
+        while True:
+            if self.catch_up is not None:
+                await self.catch_up()  # the state the jobs act on, and what they scheduled
+            await self._claim_shared()
+            self.start_due()
+            if not wait or not (self._running or self._due()):
+                return self.started - before
             if self._running:
                 await asyncio.wait(set(self._running))
-            else:
-                self.start_due()
-        return self.started - before
 
     async def run_forever(self) -> None:
         while True:
             try:
+                if self.catch_up is not None:
+                    await self.catch_up()  # also learns of a clock another process moved
                 if not self.clock.frozen:
+                    await self._claim_shared()
                     self.start_due()
+                await self._renew_leases()
             except Exception as error:  # noqa: BLE001 - the loop must outlive anything
                 log.error("scheduler pass failed: %s: %s", type(error).__name__, error)
             await asyncio.sleep(self.poll_interval_s)

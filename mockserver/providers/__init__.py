@@ -15,6 +15,7 @@ from mockserver.core.scheduler import Scheduler
 from mockserver.core.world import DerivedParts, Flags, Pools
 from mockserver.scenario import Scenario
 from mockserver.settings import ALL_PROVIDERS
+from mockserver.store.engine import Store
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ProviderContext:
     scenario: Scenario
     anchor_ms: int  # the instant the world is built around ("now" at start or reset)
     scheduler: Scheduler  # clock-driven work (callback deliveries, retries)
+    store: Store  # every change goes through store.commit (see ProviderRuntime.commands)
     max_jobs: int = 10_000  # asynchronous jobs/tasks a provider keeps; the oldest go first
     # What depends only on (seed, scenario): shared by every rebuild from the same pair, so a reset is cheap.
     derived: DerivedParts = field(default_factory=DerivedParts)
@@ -75,6 +77,9 @@ class ProviderRuntime:
     # attempts, ... as {"at_ms", "kind", "id", "what"}; /__admin/clock shows them (fell_due, upcoming).
     events_between: Callable[[int, int], list[dict[str, Any]]] = field(default=lambda _after, _until: [])
     namespace: str | None = None  # a path prefix the provider owns: unknown paths under it get its 404
+    # The changes its handlers make, by name: `store.commit("<provider>.<name>", args)` applies them, in
+    # every process that shares the store. Admin actions are commands too ("<provider>.admin.<action>").
+    commands: dict[str, Callable[[dict[str, Any]], Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,15 @@ from mockserver.core.validation import SchemaStore
 from mockserver.core.world import DerivedCache
 from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.settings import Settings
+from mockserver.store.engine import Store
+
+
+@dataclass(frozen=True)
+class StartPoint:
+    """What a reset goes back to: the anchor (None: the clock's reading at the reset) and the clock's freeze."""
+
+    anchor_ms: int | None
+    freeze_at_ms: int | None
 
 
 @dataclass
@@ -24,10 +33,11 @@ class CurrentWorld:
     """What the worlds were last built from; a reset or a snapshot import replaces it.
 
     A mutable holder, because an aiohttp application's own items are frozen
-    once it starts.
+    once it starts. `start` is the settings' start point, or a shared store's.
     """
 
     context: ProviderContext
+    start: StartPoint = StartPoint(None, None)
 
     def redactor(self) -> Redactor:
         """Masks credentials by name, and the current scenario's own credential values wherever they appear."""
@@ -45,4 +55,5 @@ DERIVED = web.AppKey("derived", DerivedCache)  # the worlds' parts that depend o
 ANCHORED = web.AppKey("anchored", DerivedCache)  # ... and those that depend on the anchor too
 JOURNAL = web.AppKey("journal", Journal)
 FAULTS = web.AppKey("faults", FaultBook)
+STORE = web.AppKey("store", Store)  # where every change goes (store/engine.py)
 PROVIDER_OF = web.AppKey("provider_of", Callable[[web.Request], "str | None"])  # which provider a request is for

@@ -20,9 +20,11 @@ import orjson
 
 from mockserver.core.clock import Clock, ClockState, check_instant_ms
 from mockserver.core.errors import StateProblem
+from mockserver.core.journal import Journal
 from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.core.world import DerivedCache, pools_for
+from mockserver.store.engine import Store
 from mockserver.providers import ProviderContext, ProviderRuntime, provider_spec
 from mockserver.scenario import Scenario, ScenarioError, parse_scenario
 from mockserver.store.worlds import build_world
@@ -99,10 +101,12 @@ def _clock_state(clock: dict[str, Any]) -> ClockState:
 
 
 def _dry_run(valid: ValidSnapshot, max_jobs: int, derived: DerivedCache) -> None:
-    """Build scratch worlds and import into them: the real ones are touched only if this passes."""
+    """Build scratch worlds and import into them: the real ones (and a shared store) are touched only if this
+    passes. The scratch worlds get a memory store of their own."""
     clock = Clock(valid.clock.now_ms)
     context = ProviderContext(valid.seed, clock, pools_for(valid.seed), valid.scenario, valid.anchor_ms,
-                              Scheduler(clock), max_jobs, derived.parts(valid.seed, valid.scenario.fingerprint))
+                              Scheduler(clock), Store(clock, Journal(1)), max_jobs,
+                              derived.parts(valid.seed, valid.scenario.fingerprint))
     for name, state in valid.providers.items():
         spec = provider_spec(name)
         if spec is None:

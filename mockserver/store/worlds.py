@@ -16,17 +16,22 @@ from aiohttp import web
 from mockserver.core.world import pools_for
 from mockserver.providers import ProviderContext, ProviderRuntime
 from mockserver.scenario import Scenario, ScenarioError
-from mockserver.store.appkeys import ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STRICT, WORLD
+from mockserver.store.appkeys import (
+    ANCHORED, CLOCK, DERIVED, FAULTS, JOURNAL, PROVIDERS, SCHEDULER, SETTINGS, STORE, STRICT, WORLD, StartPoint,
+)
+
+__all__ = ["AnchorMove", "StartPoint", "build_world", "follow_clock_back", "make_context", "rebuild_worlds",
+           "reset_app", "start_anchor_ms"]
 
 
 def start_anchor_ms(app: web.Application) -> int:
     """The instant worlds are built around at start-up and after a reset."""
-    settings = app[SETTINGS]
-    return settings.anchor_ms if settings.anchor_ms is not None else app[CLOCK].now_ms()
+    anchor_ms = app[WORLD].start.anchor_ms if WORLD in app else app[SETTINGS].anchor_ms
+    return anchor_ms if anchor_ms is not None else app[CLOCK].now_ms()
 
 
 def make_context(app: web.Application, seed: int, scenario: Scenario, anchor_ms: int) -> ProviderContext:
-    return ProviderContext(seed, app[CLOCK], pools_for(seed), scenario, anchor_ms, app[SCHEDULER],
+    return ProviderContext(seed, app[CLOCK], pools_for(seed), scenario, anchor_ms, app[SCHEDULER], app[STORE],
                            app[SETTINGS].max_jobs, app[DERIVED].parts(seed, scenario.fingerprint),
                            app[ANCHORED].parts(seed, scenario.fingerprint, anchor_ms))
 
@@ -46,6 +51,7 @@ def rebuild_worlds(app: web.Application, seed: int, scenario: Scenario, anchor_m
     """Fresh worlds for every provider; scheduled work of the old worlds is dropped."""
     context = make_context(app, seed, scenario, anchor_ms)
     app[SCHEDULER].clear()
+    app[STORE].epoch += 1  # work scheduled before (named by its epoch) no longer fires
     runtime: ProviderRuntime
     for name, runtime in app[PROVIDERS].items():
         build_world(name, context, runtime.rebuild)
@@ -67,7 +73,7 @@ def reset_app(app: web.Application, seed: int | None = None, scenario: Scenario 
         from mockserver.store.snapshots import export_snapshot  # snapshots build on this module
 
         before = export_snapshot(app)
-    clock, start = app[CLOCK], app[SETTINGS].freeze_at_ms
+    clock, start = app[CLOCK], app[WORLD].start.freeze_at_ms
     clock.unfreeze()
     if start is not None:
         clock.freeze(start)
@@ -79,7 +85,8 @@ def reset_app(app: web.Application, seed: int | None = None, scenario: Scenario 
 
             restore_snapshot(app, before)
         raise
-    app[JOURNAL].reset()
+    if not app[STORE].shared:
+        app[JOURNAL].reset()  # a shared journal was emptied with the reset command itself
     app[FAULTS].reset(seed)
     if STRICT in app:
         app[STRICT].failures.clear()

@@ -7,6 +7,7 @@ HTTP client, and async tests on any loop, against the same server.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from typing import Any, Callable, TypeVar
 
@@ -82,7 +83,8 @@ class ThreadedMockServer:
         app = self.app
 
         async def run() -> T:
-            return work(app)
+            result = work(app)
+            return await result if inspect.isawaitable(result) else result  # type: ignore[no-any-return]
 
         return asyncio.run_coroutine_threadsafe(run(), self._loop).result(self.startup_timeout_s)
 

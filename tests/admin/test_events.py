@@ -10,7 +10,9 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from mockserver.admin.events import EVENT_HUB, EventHub, Subscriber
+from mockserver.core.clock import Clock
 from mockserver.core.journal import Journal
+from mockserver.store.engine import Store
 from mockserver.store.appkeys import JOURNAL
 from tests.conftest import DOCS_WATCHLIST, OUTX_KEY
 
@@ -82,7 +84,7 @@ async def test_shutdown_ends_open_streams(client: TestClient) -> None:
 
 async def test_a_reader_that_falls_behind_is_told_what_it_lost() -> None:
     journal, hub = Journal(100), EventHub(queue_size=2)
-    subscriber = hub.open(journal)
+    subscriber = hub.open(Store(Clock(), journal))
     for n in range(5):
         journal.record(at_ms=n, provider=None, method="GET", path="/", query={}, headers={}, body=None, status=200)
     taken = await subscriber.take(1)

@@ -14,7 +14,7 @@ def _world(context: ProviderContext) -> AdnWorld:
 
 
 def build(context: ProviderContext) -> ProviderRuntime:
-    api = AdnApi(_world(context), context.clock, context.seed)
+    api = AdnApi(_world(context), context.clock, context.seed, context.store.fixed_windows)
     return ProviderRuntime(
         name="appdotnet",
         endpoints=routes.endpoints(api),

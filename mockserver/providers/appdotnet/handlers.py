@@ -12,7 +12,7 @@ from mockserver.core.errors import ApiError, StateProblem, headers_on_errors, st
 from mockserver.core.http import Reply
 from mockserver.core.world import derive, stable_key
 from mockserver.providers.appdotnet import errors, params
-from mockserver.providers.appdotnet.limits import RATE_LIMITS_FLAG, RateLimits
+from mockserver.providers.appdotnet.limits import RATE_LIMITS_FLAG, RateLimits, WindowsFactory
 from mockserver.providers.appdotnet.tokens import Grant
 from mockserver.providers.appdotnet.world import JSONP_FLAG, AdnWorld, expired_flag, revoked_flag
 
@@ -24,8 +24,9 @@ class AdnApi:
     """Handlers bound to one world. Mutable state: the world's flags (token revocation, expiry, JSONP
     authentication, rate limits on or off), the rate-limit windows and the error-id sequence."""
 
-    def __init__(self, world: AdnWorld, clock: Clock, seed: int) -> None:
+    def __init__(self, world: AdnWorld, clock: Clock, seed: int, windows: WindowsFactory | None = None) -> None:
         self.clock = clock
+        self._windows = windows
         # Parsed query strings: pure functions of the raw string, so they outlive a world change.
         self._queries: dict[str, params.StreamQuery] = {}
         self.replace_world(world, seed)
@@ -34,7 +35,7 @@ class AdnApi:
         self.world = world
         self.seed = seed
         self.errors_issued = 0
-        self.limits = RateLimits(world.limits)
+        self.limits = RateLimits(world.limits, self._windows) if self._windows else RateLimits(world.limits)
 
     # -- state -------------------------------------------------------------------
 
@@ -94,7 +95,7 @@ class AdnApi:
             raise errors.token_expired()
         return grant
 
-    def admit(self, request: web.Request, jsonp: bool) -> tuple[Grant, dict[str, str]]:
+    async def admit(self, request: web.Request, jsonp: bool) -> tuple[Grant, dict[str, str]]:
         """Authenticate, and count the request against its rate limit: the token's when the token is
         good, the caller's address otherwise (the spec's "unauthorized calls are limited per IP")."""
         limited = self.world.flags[RATE_LIMITS_FLAG]
@@ -103,9 +104,10 @@ class AdnApi:
         except ApiError as refused:
             if limited:
                 now = self.clock.now_ms()
-                refused.headers = {**self.limits.admit_address(request.remote or "unknown", now), **refused.headers}
+                refused.headers = {**await self.limits.admit_address(request.remote or "unknown", now),
+                                   **refused.headers}
             raise
-        return grant, self.limits.admit_token(grant.label, self.clock.now_ms()) if limited else {}
+        return grant, await self.limits.admit_token(grant.label, self.clock.now_ms()) if limited else {}
 
     # -- endpoints ---------------------------------------------------------------
 
@@ -115,7 +117,7 @@ class AdnApi:
         raw_query = request.rel_url.raw_query_string
         parsed = self._queries.get(raw_query)
         jsonp = parsed.jsonp if parsed is not None else params.callback(request.query) is not None
-        grant, headers = self.admit(request, jsonp)
+        grant, headers = await self.admit(request, jsonp)
         with headers_on_errors(headers):
             if grant.user_id is None:
                 raise errors.user_token_required()

@@ -11,7 +11,7 @@ GETs only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from mockserver.core.ratelimit import FixedWindows
 from mockserver.providers.appdotnet import errors
@@ -38,16 +38,20 @@ class LimitSettings:
                    window("unauthenticated", default.per_address))
 
 
+WindowsFactory = Callable[[str, int, int], FixedWindows]  # (name, limit, period ms): the store's windows
+
+
 class RateLimits:
-    def __init__(self, settings: LimitSettings) -> None:
-        self.by_token = FixedWindows(*settings.per_token)
-        self.by_address = FixedWindows(*settings.per_address)
+    def __init__(self, settings: LimitSettings, windows: WindowsFactory = lambda _name, *limits: FixedWindows(*limits)
+                 ) -> None:
+        self.by_token = windows("appdotnet.token", *settings.per_token)
+        self.by_address = windows("appdotnet.address", *settings.per_address)
 
-    def admit_token(self, label: str, now_ms: int) -> dict[str, str]:
-        return _admit(self.by_token, label, now_ms)
+    async def admit_token(self, label: str, now_ms: int) -> dict[str, str]:
+        return await _admit(self.by_token, label, now_ms)
 
-    def admit_address(self, address: str, now_ms: int) -> dict[str, str]:
-        return _admit(self.by_address, address, now_ms)
+    async def admit_address(self, address: str, now_ms: int) -> dict[str, str]:
+        return await _admit(self.by_address, address, now_ms)
 
     def export(self) -> dict[str, Any]:
         return {"by_token": self.by_token.export(), "by_address": self.by_address.export()}
@@ -56,20 +60,20 @@ class RateLimits:
         """Windows from a snapshot, all or nothing."""
         if not isinstance(data, dict) or set(data) - {"by_token", "by_address"}:
             raise ValueError("appdotnet rate_limits must be an object with by_token and by_address")
-        loaded = []
+        parts = []
         for name, windows in (("by_token", self.by_token), ("by_address", self.by_address)):
             part = data.get(name, {})
             if not isinstance(part, dict):
                 raise ValueError(f"appdotnet rate_limits.{name} must be an object")
-            fresh = FixedWindows(windows.limit, windows.period_ms)
-            fresh.load(part)
-            loaded.append(fresh)
-        self.by_token, self.by_address = loaded
+            FixedWindows(windows.limit, windows.period_ms).load(part)  # checked whole before anything changes
+            parts.append((windows, part))
+        for windows, part in parts:
+            windows.load(part)
 
 
-def _admit(windows: FixedWindows, key: str, now_ms: int) -> dict[str, str]:
+async def _admit(windows: FixedWindows, key: str, now_ms: int) -> dict[str, str]:
     """The headers that announce the key's window after this request; 429 when it is full."""
-    allowed, remaining, refills_in_ms = windows.hit(key, now_ms)
+    allowed, remaining, refills_in_ms = await windows.take(key, now_ms)
     reset_s = -(-refills_in_ms // 1000)
     headers = {"X-RateLimit-Remaining": str(remaining), "X-RateLimit-Limit": windows.limit_text,
                "X-RateLimit-Reset": str(reset_s)}

@@ -37,7 +37,7 @@ def _rebuild(api: NyneApi, context: ProviderContext) -> None:
 
 
 def build(context: ProviderContext) -> ProviderRuntime:
-    api = NyneApi(_world(context), context.clock, context.scheduler, context.max_jobs)
+    api = NyneApi(_world(context), context.clock, context.scheduler, context.store, context.max_jobs)
     api.dispatcher.redactor = redactor_for(context.scenario.secrets)
     return ProviderRuntime(
         name="nyne",
@@ -53,6 +53,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         admin_actions={"force-job": lambda body: _force_job(api, body)},
         cleanup=api.close,
         events_between=lambda after, until: admin.events_between(api, after, until),
+        commands={"submit": api.submit, "callback": api.dispatcher.apply_attempt},
     )
 
 

@@ -13,8 +13,9 @@ from mockserver.core.clock import Clock
 from mockserver.core.errors import ApiError, StateProblem, headers_on_errors, state_part
 from mockserver.core.http import Reply
 from mockserver.core.jobs import Job, JobStore, Outcome, Stage
-from mockserver.core.ratelimit import RateLimiter, Window
+from mockserver.core.ratelimit import Window
 from mockserver.core.scheduler import Scheduler
+from mockserver.store.engine import Store
 from mockserver.core.world import Flags, derive, stable_key
 from mockserver.providers.nyne import errors
 from mockserver.providers.nyne.envelope import instant, success
@@ -29,10 +30,14 @@ _PURGE_EVERY = 64  # submits between sweeps of expired jobs
 class NyneApi:
     """Handlers bound to one world and the state the API changed; `replace_world` starts afresh."""
 
-    def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler, max_jobs: int | None = None) -> None:
+    def __init__(self, world: NyneWorld, clock: Clock, scheduler: Scheduler, store: Store,
+                 max_jobs: int | None = None) -> None:
         self.clock = clock
+        self.store = store
         self.max_jobs = max_jobs
-        self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload, capacity=max_jobs)
+        self.dispatcher = CallbackDispatcher(scheduler, clock, self._callback_payload, capacity=max_jobs,
+                                             kind="nyne.callback", record=self._record_attempt,
+                                             epoch=lambda: self.store.epoch)
         self.replace_world(world)
 
     def replace_world(self, world: NyneWorld, clock: Clock | None = None,
@@ -50,8 +55,8 @@ class NyneApi:
         # Per credential with a concurrent-job limit: its jobs that may not have finished, oldest first.
         self._in_flight: dict[str, list[str]] = {}
         limits = world.limits
-        self.limiter = RateLimiter((Window("minute", limits.per_minute, 60_000),
-                                    Window("hour", limits.per_hour, 3_600_000)))
+        self.limiter = self.store.rate_limiter("nyne", (Window("minute", limits.per_minute, 60_000),
+                                                        Window("hour", limits.per_hour, 3_600_000)))
         self.flags = Flags({"rate_limits": limits.enabled})  # the admin API may switch limits at run time
         self.dispatcher.reset()
         self.submitted = 0
@@ -59,15 +64,15 @@ class NyneApi:
     # -- the two documented operations -----------------------------------------
 
     async def submit_interactions(self, request: web.Request) -> Reply:
-        credential, headers = self._admit(request)
+        credential, headers = await self._admit(request)
         with headers_on_errors(headers):
             body = await _json_body(request)
             parsed = parse_submit(body, self.allow_list)
-            job = self._start(parsed, credential)
+            job = await self.store.commit("nyne.submit", {"request": parsed.to_data(), "credential_id": credential.id})
             return Reply(success(self.view(job, self.clock.now_ms()), self.clock.now_ms()), 202, headers)
 
     async def poll_interactions(self, request: web.Request) -> Reply:
-        credential, headers = self._admit(request)
+        credential, headers = await self._admit(request)
         with headers_on_errors(headers):
             values = request.query.getall("request_id", [])
             if len(values) > 1:
@@ -83,11 +88,11 @@ class NyneApi:
 
     # -- steps -------------------------------------------------------------------
 
-    def _admit(self, request: web.Request) -> tuple[Credential, dict[str, str]]:
+    async def _admit(self, request: web.Request) -> tuple[Credential, dict[str, str]]:
         """Authenticate, then count the request against the key's limits (401s are not counted)."""
         credential = self.authenticate(request)
         now = self.clock.now_ms()
-        decision = self.limiter.hit(credential.id, now) if self.flags["rate_limits"] else None
+        decision = await self.limiter.take(credential.id, now) if self.flags["rate_limits"] else None
         if decision is None:
             return credential, {}
         headers = decision.headers(now)
@@ -116,6 +121,14 @@ class NyneApi:
             request_id = f"interaction_{derive(key, n, 0):016x}_{now_ms // 1000}_{1000 + derive(key, n, 1) % 9000}"
             if request_id not in self.jobs:
                 return request_id
+
+    def submit(self, args: dict[str, Any]) -> Job:
+        """The `nyne.submit` command: a checked lookup request of a credential becomes a job."""
+        credential = next(c for c in self.world.credentials if c.id == args["credential_id"])
+        return self._start(InteractionRequest.from_data(args["request"]), credential)
+
+    def _record_attempt(self, data: dict[str, Any]) -> Any:
+        return self.store.commit("nyne.callback", data)
 
     def _start(self, parsed: InteractionRequest, credential: Credential) -> Job:
         now = self.clock.now_ms()

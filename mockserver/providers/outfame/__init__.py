@@ -17,7 +17,7 @@ def _world(context: ProviderContext) -> OutfameWorld:
 
 
 def build(context: ProviderContext) -> ProviderRuntime:
-    api = OutfameApi(_world(context), context.clock)
+    api = OutfameApi(_world(context), context.clock, context.store)
     return ProviderRuntime(
         name="outfame",
         endpoints=routes.endpoints(api),
@@ -29,6 +29,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         admin_views={"accounts": lambda: admin.accounts(api)},
         events_between=lambda after, until: admin.events_between(api, after, until),
         namespace="/v1/engagement",
+        commands={"pause": api.pause_command, "resume": api.resume_command},
     )
 
 

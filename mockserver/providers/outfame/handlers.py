@@ -19,6 +19,7 @@ from mockserver.providers.outfame.accounts import ACTION_TYPES, REQUIRED_SCOPE, 
 from mockserver.providers.outfame.cursor import CursorCodec, CursorError, Position
 from mockserver.providers.outfame.timeline import MAX_REASON
 from mockserver.providers.outfame.world import OutfameWorld
+from mockserver.store.engine import Store
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 MAX_BODY_BYTES = 64 * 1024  # a pause or resume body is a few dozen bytes
@@ -30,8 +31,9 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 class OutfameApi:
     """Handlers bound to one world; `world` is replaced wholesale on reset."""
 
-    def __init__(self, world: OutfameWorld, clock: Clock) -> None:
+    def __init__(self, world: OutfameWorld, clock: Clock, store: Store) -> None:
         self.clock = clock
+        self.store = store
         self.replace_world(world)
 
     def replace_world(self, world: OutfameWorld) -> None:
@@ -111,13 +113,24 @@ class OutfameApi:
         reason = body.get("reason")
         if reason is not None and (not isinstance(reason, str) or len(reason) > MAX_REASON):
             raise errors.invalid_parameter("reason", f"reason must be a string of at most {MAX_REASON} characters.")
-        return Reply(self.world.pause(account, self.clock.now_ms(), reason))
+        return Reply(await self.store.commit("outfame.pause", {"workspace_id": workspace, "account_id": account.id,
+                                                               "reason": reason}))
 
     async def resume(self, request: web.Request) -> Reply:
         workspace = self.authenticate(request)
         body = await _json_object(request)
         account = self._body_account(body, workspace)
-        return Reply(self.world.resume(account, self.clock.now_ms()))
+        return Reply(await self.store.commit("outfame.resume", {"workspace_id": workspace,
+                                                                "account_id": account.id}))
+
+    # -- the commands: what pause and resume change, in every process sharing the store ------------
+
+    def pause_command(self, args: dict[str, Any]) -> dict[str, Any]:
+        account = self.world.account(args["account_id"], args["workspace_id"])
+        return self.world.pause(account, self.clock.now_ms(), args["reason"])
+
+    def resume_command(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.world.resume(self.world.account(args["account_id"], args["workspace_id"]), self.clock.now_ms())
 
     def _body_account(self, body: dict[str, Any], workspace: str) -> Account:
         account_id = body.get("account_id")

@@ -19,7 +19,7 @@ def _world(context: ProviderContext) -> OutxWorld:
 
 
 def build(context: ProviderContext) -> ProviderRuntime:
-    api = OutxApi(_world(context), context.clock)
+    api = OutxApi(_world(context), context.clock, context.store)
     return ProviderRuntime(
         name="outx",
         endpoints=routes.endpoints(api),
@@ -34,6 +34,7 @@ def build(context: ProviderContext) -> ProviderRuntime:
         admin_actions={"force-task": lambda body: api.world.force_task(body, api.clock.now_ms()),
                        "clear-task-rules": lambda body: api.world.clear_task_rules()},
         events_between=lambda after, until: admin.events_between(api, after, until),
+        commands={"like": api.like},
     )
 
 

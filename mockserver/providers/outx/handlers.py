@@ -12,11 +12,13 @@ from multidict import MultiMapping
 from mockserver.core.auth import CredentialIndex
 from mockserver.core.clock import Clock
 from mockserver.core.http import Reply
+from mockserver.core.jobs import Job
 from mockserver.core.pagination import MAX_PAGE, PageRequest, parse_positive_int, total_pages
 from mockserver.providers.outx import errors
 from mockserver.providers.outx.agent import ACTIVITY_URN
 from mockserver.providers.outx.watchlist import INTERACTION_TYPES, Selection
 from mockserver.providers.outx.world import OutxWorld, Team, failure_flag
+from mockserver.store.engine import Store
 
 _ANSWER_CACHE_SIZE = 1024
 MAX_PAGE_SIZE = 100
@@ -26,8 +28,9 @@ DEFAULT_PAGE_SIZE = 10
 class OutxApi:
     """Handlers bound to one world; `world` is replaced wholesale on reset."""
 
-    def __init__(self, world: OutxWorld, clock: Clock) -> None:
+    def __init__(self, world: OutxWorld, clock: Clock, store: Store) -> None:
         self.clock = clock
+        self.store = store
         self.replace_world(world)
 
     def replace_world(self, world: OutxWorld) -> None:
@@ -91,14 +94,19 @@ class OutxApi:
         urn = body.get("social_urn") if isinstance(body, dict) else None
         if not isinstance(urn, str) or not ACTIVITY_URN.fullmatch(urn):
             raise errors.invalid_social_urn()
+        job = await self.store.commit("outx.like", {"team_id": team.id, "social_urn": urn})
+        return Reply({"success": True, "api_agent_task_id": job.id,
+                      "message": "Like task created. Poll get-task-status with this id to confirm it ran."})
+
+    def like(self, args: dict[str, Any]) -> Job:
+        """The `outx.like` command: the team's oldest admin likes the post through the browser extension."""
+        team = self.world.teams[args["team_id"]]
         if not self.world.has_active_extension(team):
             raise errors.plugin_required()
         admin = team.oldest_admin
         if admin is None:
             raise errors.no_admin()
-        job = self.world.like_post(team, admin, urn, self.clock.now_ms())
-        return Reply({"success": True, "api_agent_task_id": job.id,
-                      "message": "Like task created. Poll get-task-status with this id to confirm it ran."})
+        return self.world.like_post(team, admin, args["social_urn"], self.clock.now_ms())
 
     async def task_status(self, request: web.Request) -> Reply:
         team = self.authenticate(request)

@@ -1,0 +1,319 @@
+"""The Redis engine: one mock across processes and hosts, through a shared command log.
+
+Every change is a command appended to a Redis stream under one counter, so
+all processes see the same total order; each process applies the log in that
+order to its own copy of the worlds (reads stay local and fast). A request
+first brings its process up to date: one GET of the counter, shared by the
+requests that arrive together, plus the new commands when there are any.
+A commit appends, then applies everything up to its own command, and answers
+what applying it returned, exactly as every other process will compute it.
+Every `COMPACT_EVERY` commands a snapshot (the validated snapshot format, plus
+fault rules) replaces the log before it, so a process that starts later loads
+the snapshot and replays only what followed.
+
+Rate-limit windows, the journal, the schedule of clock-driven work and live
+events live in Redis itself (atomic scripts); see `redis_keys.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import socket
+from typing import Any, Callable, Iterable
+from urllib.parse import urlsplit
+
+import orjson
+
+from mockserver.core.clock import Clock
+from mockserver.core.journal import Journal
+from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
+from mockserver.store import redis_scripts as scripts
+from mockserver.store.engine import Store
+from mockserver.store.redis_journal import RedisJournal
+from mockserver.store.redis_keys import FORMAT, KeyLayout
+from mockserver.store.redis_limits import RedisFixedWindows, RedisRateLimiter
+from mockserver.store.redis_schedule import RedisSchedule
+
+log = logging.getLogger("mockserver.store")
+
+COMPACT_EVERY = 1000  # commands between two snapshots (each process replays at most about this many)
+EPOCH_COMMANDS = frozenset({"reset", "import"})  # they rebuild the worlds: scheduled work and windows start over
+
+
+class StoreUnavailable(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
+def redis_url_parts(url: str) -> tuple[str, str]:
+    """(the URL for the client, the key prefix): `?prefix=` names the prefix, the rest goes to redis-py."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"--store must be 'memory' or a redis://host:port/db URL, not {url!r}")
+    query = [pair for pair in parts.query.split("&") if pair]
+    prefix = next((pair.split("=", 1)[1] for pair in query if pair.startswith("prefix=")), None)
+    rest = "&".join(pair for pair in query if not pair.startswith("prefix="))
+    client_url = parts._replace(query=rest).geturl()
+    return client_url, prefix if prefix is not None else "mockserver:"
+
+
+class RedisStore(Store):
+    kind = "redis"
+    shared = True
+
+    def __init__(self, clock: Clock, journal_capacity: int, journal_bytes: int, url: str,
+                 lease_ms: int = 30_000) -> None:
+        self.url, prefix = redis_url_parts(url)
+        self.keys = KeyLayout(prefix)
+        import redis.asyncio as aioredis
+
+        self.redis = aioredis.from_url(self.url, decode_responses=False, health_check_interval=30)
+        super().__init__(clock, RedisJournal(self.redis, self.keys, journal_capacity, journal_bytes))
+        self.schedule = RedisSchedule(self.redis, self.keys, lease_ms)
+        self.applied = 0  # the last command applied here
+        self._origin = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
+        self._tokens = itertools.count(1)
+        self._mine: dict[int, tuple[bool, Any]] = {}  # results of this process's own commands, by token
+        self._own_token: int | None = None  # while one of this process's own commands is applied
+        self._after_own: list[Callable[[], Any]] = []  # writes an own command leaves for after it is applied
+        self._catching_up = asyncio.Lock()
+        self._barrier: asyncio.Future[None] | None = None
+        self._syncer: asyncio.Task[None] | None = None
+        self._limiters: list[RedisFixedWindows | RedisRateLimiter] = []
+        self._subscriber: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+        self.meta: dict[str, str] = {}
+        self.fresh: Callable[[dict[str, str]], None] = lambda meta: None  # rebuild at the store's start point
+        self.load_base: Callable[[dict[str, Any]], None] = lambda base: None
+        self.dump_base: Callable[[], dict[str, Any]] = dict
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self, start_point: dict[str, str] | None = None) -> None:
+        """Join the store (the first process writes the start point), then catch up with its log."""
+        try:
+            await self.redis.ping()
+        except Exception as error:  # noqa: BLE001 - any connection problem is one clear start-up error
+            raise StoreUnavailable(f"cannot reach the Redis store at {self.url}: {error}") from None
+        fields = [item for pair in {"format": FORMAT, **(start_point or {})}.items() for item in pair]
+        raw = await self.redis.eval(scripts.JOIN, 1, self.keys.meta, *fields)
+        self.meta = {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
+        if self.meta.get("format") != FORMAT:
+            raise StoreUnavailable(f"the Redis store at {self.url} (prefix {self.keys.prefix!r}) holds format "
+                                   f"{self.meta.get('format')!r}, not {FORMAT}; flush it with "
+                                   "`mockserver store flush` to start over")
+        await self._reload()
+
+    async def close(self) -> None:
+        for task in [*self._background, self._subscriber, self._syncer]:
+            if task is not None and not task.done():
+                task.cancel()
+        await self.redis.aclose()
+
+    # -- commands ----------------------------------------------------------------------------------
+
+    async def commit(self, name: str, args: dict[str, Any] | None = None) -> Any:
+        token = next(self._tokens)
+        command = orjson.dumps({"n": name, "a": args or {}, "t": self.clock.now_ms(), "o": self._origin,
+                                "k": token})
+        cleared = [self.keys.schedule, self.keys.leases] if name in EPOCH_COMMANDS else []
+        if name == "reset":
+            cleared += [self.keys.journal, self.keys.journal_meta]
+        self._mine[token] = (False, StoreUnavailable("the command was not applied"))  # before it can be
+        try:
+            seq = int(await self.redis.eval(scripts.APPEND, 2 + len(cleared), self.keys.seq, self.keys.log,
+                                            *cleared, command))
+            await self._catch_up(seq)
+        finally:
+            ok, result = self._mine.pop(token)
+        if seq % COMPACT_EVERY == 0:
+            self._spawn(self._compact())
+        if not ok:
+            raise result
+        return result
+
+    async def sync(self) -> None:
+        """Catch up with the log; requests that arrive while a check is out wait for the next one (which
+        starts after they arrived), so one round trip serves them all."""
+        if self._barrier is None:
+            self._barrier = asyncio.get_running_loop().create_future()
+        barrier = self._barrier
+        if self._syncer is None or self._syncer.done():
+            self._syncer = asyncio.create_task(self._sync_loop(), name="mockserver-store-sync")
+        await asyncio.shield(barrier)
+
+    async def _sync_loop(self) -> None:
+        while self._barrier is not None:
+            barrier, self._barrier = self._barrier, None
+            try:
+                await self._catch_up()
+            except Exception as error:  # noqa: BLE001 - handed to every request that waited
+                if not barrier.done():
+                    barrier.set_exception(error)
+                    barrier.exception()  # retrieved: a barrier nobody awaits any more must not warn
+            else:
+                if not barrier.done():
+                    barrier.set_result(None)
+
+    async def _catch_up(self, until: int | None = None) -> None:
+        async with self._catching_up:
+            if until is None:
+                until = int(await self.redis.get(self.keys.seq) or 0)
+            if until > self.applied:
+                entries = await self.redis.xrange(self.keys.log, min=f"{self.applied + 1}-0", max=f"{until}-0")
+                if not entries or _seq(entries[0][0]) != self.applied + 1:
+                    await self._reload_locked()  # compacted past what this process has applied
+                    return
+                self._apply_entries(entries)
+            await self.schedule.flush()
+        for write in self._take_after_own():
+            await write()
+
+    def _apply_entries(self, entries: Iterable[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        for entry_id, fields in entries:
+            command = orjson.loads(fields[b"c"])
+            seq = _seq(entry_id)
+            own = command.get("o") == self._origin and command.get("k") in self._mine
+            self._own_token = command["k"] if own else None
+            try:
+                result = self.apply(command["n"], command["a"], command["t"])
+                if own:
+                    self._mine[command["k"]] = (True, result)
+            except Exception as error:  # noqa: BLE001 - a refused command is refused alike everywhere
+                if own:
+                    self._mine[command["k"]] = (False, error)
+                elif not _expected_refusal(error):
+                    log.error("command %s (#%d) failed here: %s: %s", command["n"], seq, type(error).__name__, error)
+            finally:
+                self._own_token = None
+            self.applied = seq
+
+    @property
+    def applying_own(self) -> bool:
+        """Whether the command being applied was committed by this process (its side effects are ours)."""
+        return self._own_token is not None
+
+    def after_own(self, write: Callable[[], Any]) -> None:
+        """Run `write()` (a coroutine function) once the own command being applied is in place."""
+        self._after_own.append(write)
+
+    def _take_after_own(self) -> list[Callable[[], Any]]:
+        writes, self._after_own = self._after_own, []
+        return writes
+
+    async def _reload(self) -> None:
+        async with self._catching_up:
+            await self._reload_locked()
+        for write in self._take_after_own():
+            await write()
+
+    async def _reload_locked(self) -> None:
+        """Start from the kept snapshot (or the start point) and replay the log after it."""
+        raw = await self.redis.get(self.keys.base)
+        if raw is None:
+            self.fresh(self.meta)
+            self.applied, self.epoch = 0, 0
+        else:
+            base = orjson.loads(raw)
+            self.load_base(base)
+            self.applied, self.epoch = int(base["seq"]), int(base["epoch"])
+        until = int(await self.redis.get(self.keys.seq) or 0)
+        if until > self.applied:
+            entries = await self.redis.xrange(self.keys.log, min=f"{self.applied + 1}-0", max=f"{until}-0")
+            if entries and _seq(entries[0][0]) != self.applied + 1:
+                raise StoreUnavailable(f"the log of the Redis store at {self.url} misses commands "
+                                       f"{self.applied + 1}..{_seq(entries[0][0]) - 1}; flush the store")
+            self._apply_entries(entries)
+        await self.schedule.flush()
+
+    async def _compact(self) -> None:
+        """Keep a snapshot of the state as of now, and trim the log it makes unnecessary."""
+        async with self._catching_up:
+            seq, base = self.applied, {"seq": self.applied, "epoch": self.epoch, **self.dump_base()}
+        await self.redis.eval(scripts.COMPACT, 2, self.keys.base, self.keys.log, seq, orjson.dumps(base))
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            log.error("store background work failed: %s: %s", type(error).__name__, error)
+
+    # -- rate limits -------------------------------------------------------------------------------
+
+    def fixed_windows(self, name: str, limit: int, period_ms: int) -> FixedWindows:
+        windows = RedisFixedWindows(self, name, limit, period_ms)
+        self._limiters.append(windows)
+        return windows  # type: ignore[return-value]
+
+    def rate_limiter(self, name: str, windows: Iterable[Window]) -> RateLimiter:
+        limiter = RedisRateLimiter(self, name, windows)
+        self._limiters.append(limiter)
+        return limiter  # type: ignore[return-value]
+
+    async def before_export(self) -> None:
+        await self.sync()
+        for limiter in self._limiters:
+            await limiter.fetch()
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def listen(self, listener: Callable[[str, Any], None]) -> Callable[[], None]:
+        self._listeners.append(listener)
+        if self._subscriber is None or self._subscriber.done():
+            self._subscriber = asyncio.create_task(self._subscribe(), name="mockserver-store-events")
+
+        def stop() -> None:
+            self._listeners.remove(listener)
+            if not self._listeners and self._subscriber is not None:
+                self._subscriber.cancel()
+                self._subscriber = None
+
+        return stop
+
+    def publish(self, kind: str, payload: Any) -> None:
+        self._spawn(self.redis.publish(self.keys.events, kind.encode() + b" " + orjson.dumps(payload)))
+
+    async def _subscribe(self) -> None:
+        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        try:
+            await pubsub.subscribe(self.keys.events)
+            async for message in pubsub.listen():
+                kind, _, data = bytes(message["data"]).partition(b" ")
+                self._deliver(kind.decode(), orjson.loads(data))
+        finally:
+            await pubsub.aclose()
+
+    # -- inspect ---------------------------------------------------------------------------------------
+
+    async def describe(self) -> dict[str, Any]:
+        return {"engine": self.kind, "url": _without_password(self.url), "prefix": self.keys.prefix,
+                "epoch": self.epoch, "applied": self.applied}
+
+
+def _seq(entry_id: bytes) -> int:
+    return int(entry_id.split(b"-", 1)[0])
+
+
+def _expected_refusal(error: Exception) -> bool:
+    """Refusals the committing process answered already (bad requests, unknown ids, state conflicts)."""
+    from mockserver.core.errors import ApiError
+
+    from mockserver.scenario import ScenarioError
+
+    return isinstance(error, (ApiError, ValueError, KeyError, LookupError, ScenarioError))
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username + ':' if parts.username else ':'}***@{host}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()

@@ -1,0 +1,147 @@
+"""The Redis engine's Lua scripts: each runs atomically, so concurrent processes never interleave inside one."""
+
+from __future__ import annotations
+
+# Start a store, or join one: the first process writes where every process starts from.
+# KEYS: meta. ARGV: field, value, field, value, ... Returns the meta hash as a flat list.
+JOIN = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], unpack(ARGV))
+end
+return redis.call('HGETALL', KEYS[1])
+"""
+
+# Append a command to the log. KEYS: seq, log, then keys to delete with it (a reset's schedule, journal).
+# ARGV: the command's JSON. Returns its number.
+APPEND = """
+local seq = redis.call('INCR', KEYS[1])
+redis.call('XADD', KEYS[2], seq .. '-0', 'c', ARGV[1])
+for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
+return seq
+"""
+
+# Keep a snapshot taken after command ARGV[1] (unless a later one is kept), then trim the log up to it.
+# KEYS: base, log. ARGV: seq, JSON.
+COMPACT = """
+local held = redis.call('GET', KEYS[1])
+if held then
+  local at = tonumber(string.match(held, '"seq":(%d+)'))
+  if at and at >= tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[1]) + 1) .. '-0')
+return 1
+"""
+
+# Claim due work with a lease. KEYS: schedule, leases. ARGV: now (mock clock), limit, lease ms.
+# Expired leases (a process died holding them) go back to the schedule first, at their own due instant.
+# Returns due, member, due, member, ...
+CLAIM = """
+local t = redis.call('TIME')
+local now_server = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now_server)
+for _, held in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], held)
+  local due, member = string.match(held, '^(%-?%d+) (.*)$')
+  redis.call('ZADD', KEYS[1], 'NX', due, member)
+end
+local limit = tonumber(ARGV[2])
+if limit <= 0 then return {} end
+local found = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'WITHSCORES', 'LIMIT', 0, limit)
+local out = {}
+for i = 1, #found, 2 do
+  local member, due = found[i], found[i + 1]
+  redis.call('ZREM', KEYS[1], member)
+  redis.call('ZADD', KEYS[2], now_server + tonumber(ARGV[3]), due .. ' ' .. member)
+  out[#out + 1] = due
+  out[#out + 1] = member
+end
+return out
+"""
+
+# Extend the leases still held. KEYS: leases. ARGV: lease ms, then the held entries.
+RENEW = """
+local t = redis.call('TIME')
+local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
+return #ARGV - 1
+"""
+
+# Record a journal entry. KEYS: journal, journal meta. ARGV: entry JSON, body, answer body, held bytes,
+# capacity, max bytes, events channel, summary JSON (its seq is filled in here).
+# The oldest entries fall out while the journal holds more than its bounds allow.
+JOURNAL_ADD = """
+local seq = redis.call('HINCRBY', KEYS[2], 'next', 1)
+redis.call('XADD', KEYS[1], seq .. '-0', 'e', ARGV[1], 'b', ARGV[2], 'a', ARGV[3], 's', ARGV[4])
+local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[4]))
+local length = redis.call('XLEN', KEYS[1])
+local capacity, max_bytes = tonumber(ARGV[5]), tonumber(ARGV[6])
+while length > 1 and (length > capacity or bytes > max_bytes) do
+  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+  local size = 0
+  for i = 1, #oldest[2], 2 do if oldest[2][i] == 's' then size = tonumber(oldest[2][i + 1]) end end
+  redis.call('XDEL', KEYS[1], oldest[1])
+  bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -size)
+  redis.call('HINCRBY', KEYS[2], 'dropped', 1)
+  length = length - 1
+end
+redis.call('PUBLISH', ARGV[7], 'request ' .. string.gsub(ARGV[8], '"seq":0', '"seq":' .. seq, 1))
+return seq
+"""
+
+# A fixed window: opened by a key's first request, full after `limit`, refilled when its period is over.
+# KEYS: window, index. ARGV: now, period, limit, ttl ms. Returns allowed (0/1), remaining, ms until refill.
+FIXED_WINDOW = """
+local now, period, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local held = redis.call('HMGET', KEYS[1], 'o', 'c')
+local opened, count = tonumber(held[1]), tonumber(held[2])
+if (not opened) or now < opened or now >= opened + period then
+  opened, count = now, 0
+  redis.call('HSET', KEYS[1], 'o', opened, 'c', 0)
+end
+local allowed = 0
+if count < limit then
+  count = redis.call('HINCRBY', KEYS[1], 'c', 1)
+  allowed = 1
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('SADD', KEYS[2], KEYS[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return {allowed, limit - count, opened + period - now}
+"""
+
+# Sliding windows (one sorted set of request instants per window). KEYS: the windows' sets, then the index.
+# ARGV: now, ttl ms, a unique member, then limit and period of each window. A request is counted in every
+# window when all have room. Returns allowed (0/1), then count and oldest counted instant (or the instant a
+# slot frees up, when full) of each window.
+SLIDING_WINDOWS = """
+local now, ttl, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
+local n = #KEYS - 1
+local counts, oldest, full = {}, {}, false
+for i = 1, n do
+  local limit, period = tonumber(ARGV[2 + 2 * i]), tonumber(ARGV[3 + 2 * i])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - period)
+  counts[i] = redis.call('ZCARD', KEYS[i])
+  if counts[i] >= limit then
+    full = true
+    local at = redis.call('ZRANGE', KEYS[i], counts[i] - limit, counts[i] - limit, 'WITHSCORES')
+    oldest[i] = tonumber(at[2]) + period
+  else
+    local first = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+    oldest[i] = tonumber(first[2] or now)
+  end
+end
+local out = {full and 0 or 1}
+for i = 1, n do
+  if not full then
+    redis.call('ZADD', KEYS[i], now, member)
+    counts[i] = counts[i] + 1
+    redis.call('PEXPIRE', KEYS[i], ttl)
+    redis.call('SADD', KEYS[n + 1], KEYS[i])
+    redis.call('PEXPIRE', KEYS[n + 1], ttl)
+  end
+  out[#out + 1] = counts[i]
+  out[#out + 1] = oldest[i]
+end
+return out
+"""
