@@ -14,7 +14,7 @@ from mockserver.core.scheduler import Scheduler
 from mockserver.core.validation import SchemaStore
 from mockserver.cors import CorsSwitch, install_cors
 from mockserver.paths import data_dir
-from mockserver.store.persistence import attach_state_file
+from mockserver.store.persistence import StateFileError, attach_state_file
 from mockserver.providers import ProviderRuntime, available_providers, provider_spec
 from mockserver.scenario import Scenario, load_scenario
 from mockserver.settings import Settings
@@ -73,7 +73,11 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
             f"provider(s) not available: {', '.join(unknown)} (available: {', '.join(available_providers())})"
         )
     clock = Clock(settings.freeze_at_ms)
-    store: Store = store_for(settings, clock)
+    store_url = settings.store_url or scenario.store_url  # a flag or the environment beats the scenario
+    if store_url not in (None, "memory") and settings.state_path is not None:
+        raise StateFileError("--state keeps a memory store on disk; with a Redis store, Redis is the durable "
+                             "state (see docs/scaling.md on AOF and RDB)")
+    store: Store = store_for(store_url, settings, clock)
     journal, faults = store.journal, FaultBook(settings.seed)
     strict = StrictMode(schemas) if settings.strict else None
     providers: dict[str, ProviderRuntime] = {}

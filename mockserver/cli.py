@@ -26,7 +26,9 @@ from mockserver.scenario import ScenarioError, described_providers, scenario_pro
 from mockserver.scenario_init import StarterExists, write_starter
 from mockserver.serving import start_server
 from mockserver.settings import ALL_PROVIDERS, Settings
-from mockserver.store.appkeys import WORLD
+from mockserver.store.appkeys import STORE, WORLD
+from mockserver.store.engine import StoreUnavailable
+from mockserver.store.redis_keys import redis_url_parts
 from mockserver.workers import WorkersError, run_workers
 
 
@@ -129,6 +131,23 @@ def _log_format(text: str) -> str:
     return text
 
 
+def _store_url(text: str) -> str:
+    text = text.strip()
+    if text == "memory":
+        return text
+    try:
+        redis_url_parts(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    return text
+
+
+def _store_option(parser: argparse.ArgumentParser, default: str | None) -> None:
+    add_option(parser, "--store", type=_store_url, default=default, metavar="URL", env="MOCKSERVER_STORE",
+               shown_default=default or "none", help="where the mutable state lives: 'memory' (this process) or "
+               "redis://host:port/db[?prefix=P], shared by every process and host that names it (docs/scaling.md)")
+
+
 def _serve_options(serve: argparse.ArgumentParser) -> None:
     add_option(serve, "--host", type=str, default="127.0.0.1", env="MOCKSERVER_HOST", help="interface to listen on")
     add_option(serve, "--port", type=_port, default=8080, env="MOCKSERVER_PORT", help="0 picks a free port")
@@ -158,7 +177,12 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
     add_option(serve, "--body-timeout", type=_timeout, default=30.0, metavar="SECONDS",
                env="MOCKSERVER_BODY_TIMEOUT", help="a request body must arrive within this of its head: 408 if not")
     add_option(serve, "--workers", type=_workers, default=1, env="MOCKSERVER_WORKERS",
-               help="server processes sharing the port (read-heavy load; state is per worker)")
+               help="server processes sharing the port (with --store redis://... they act as one mock; "
+                    "with memory, state is per worker)")
+    _store_option(serve, None)
+    add_option(serve, "--store-lease", type=_interval, default=30.0, metavar="SECONDS", env="MOCKSERVER_STORE_LEASE",
+               help="with a shared store: how long scheduled work claimed by a process that died waits before "
+                    "another takes it over")
     serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
     add_option(serve, "--max-jobs", type=_count, default=10_000, env="MOCKSERVER_MAX_JOBS",
                help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
@@ -189,6 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Run the mock HTTP server. Every option can also be set by the "
                                             "environment variable shown; a flag beats the variable.")
     _serve_options(serve)
+
+    store = commands.add_parser("store", help="inspect or flush a shared (Redis) store")
+    store.add_argument("action", choices=("inspect", "flush"),
+                       help="inspect: what each key holds; flush: delete every key under the store's prefix")
+    _store_option(store, None)
+    store.add_argument("--json", action="store_true", help="inspect: print JSON")
+    store.add_argument("--yes", action="store_true", help="flush: do it (stop the servers using the store first)")
 
     openapi = commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated)")
     openapi.add_argument("--providers", type=_providers, default=None, help="subset of providers to describe")
@@ -281,6 +312,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         access_log=args.access_log,
         log_format=args.log_format,
         quiet=args.quiet,
+        store_url=args.store,
+        store_lease_ms=int(args.store_lease * 1000),
         **overrides,  # type: ignore[arg-type]
     )
 
@@ -288,11 +321,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
 async def serve(settings: Settings) -> None:
     try:
         app = create_app(settings)
-    except (ScenarioError, UnknownProvider, StateFileError) as error:
+    except (ScenarioError, UnknownProvider, StateFileError, ValueError) as error:
         raise CliError(str(error)) from None
     configure_logging(settings.log_format, settings.access_log, settings.quiet)
     try:
         runner = await start_server(app, settings, **access_log_options(app, settings.log_format))
+    except StoreUnavailable as error:  # joining a shared store (and catching up with it) failed
+        raise CliError(str(error)) from None
     except OSError as error:
         reason = error.strerror or str(error)
         raise CliError(f"cannot listen on {settings.host}:{settings.port}: {reason}") from None
@@ -320,11 +355,14 @@ def banner(app: web.Application, settings: Settings, address: tuple[str, int]) -
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     scenario = app[WORLD].context.scenario
     cors = settings.cors_origins or scenario.cors_origins
-    notes = [f"seed {settings.seed}", f"scenario {scenario.name}", *(["strict"] if settings.strict else []),
-             *([f"CORS for {', '.join(cors)}"] if cors else [])]
+    store = app[STORE]
+    seed = app[WORLD].context.seed  # a shared store's, which may differ from --seed
+    notes = [f"seed {seed}", f"scenario {scenario.name}", *(["strict"] if settings.strict else []),
+             *([f"CORS for {', '.join(cors)}"] if cors else []),
+             *([f"store {store.keys.prefix} at {store.url}"] if store.shared else [])]  # type: ignore[attr-defined]
     return server_line(settings.log_format,
                        f"mockserver {__version__} serving {', '.join(settings.providers)} on {url} ({', '.join(notes)})",
-                       event="listening", url=url, providers=list(settings.providers), seed=settings.seed,
+                       event="listening", url=url, providers=list(settings.providers), seed=seed,
                        scenario=scenario.name, version=__version__)
 
 
@@ -350,6 +388,34 @@ async def serve_proxy(args: argparse.Namespace) -> None:
         await stop.wait()
     finally:
         await runner.cleanup()
+
+
+def store_command(args: argparse.Namespace) -> int:
+    from mockserver.store.inspect import flush_store, inspect_store
+
+    if args.store in (None, "memory"):
+        raise CliError("name a shared store: --store redis://host:port/db (or MOCKSERVER_STORE); "
+                       "a memory store lives and ends with its server")
+    try:
+        if args.action == "flush":
+            if not args.yes:
+                raise CliError("flush deletes the whole shared state under the prefix: add --yes "
+                               "(and stop the servers that use it first)")
+            print(f"deleted {flush_store(args.store)} key(s) under {redis_url_parts(args.store)[1]!r}")
+            return 0
+        found = inspect_store(args.store)
+    except StoreUnavailable as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    print(f"store {found['url']}, prefix {found['prefix']!r}")
+    for key, what in found["keys"].items():
+        print(f"  {key:<32} {json.dumps(what) if not isinstance(what, str) else what}")
+        print(f"  {'':<32} ({found['layout'].get(key, 'rate-limit windows')})")
+    redis_facts = found["redis"]
+    print(f"redis: memory {redis_facts['used_memory_human']}, AOF {'on' if redis_facts['aof_enabled'] else 'off'}")
+    return 0
 
 
 def print_openapi(args: argparse.Namespace) -> None:
@@ -447,6 +513,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise CliError(str(error)) from None
         if args.command == "serve":
             asyncio.run(serve(settings_from(args)))
+        elif args.command == "store":
+            return store_command(args)
         elif args.command == "openapi":
             print_openapi(args)
         elif args.command == "proxy":

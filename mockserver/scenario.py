@@ -39,6 +39,12 @@ class Scenario:
         return hashlib.blake2b(canonical.encode(), digest_size=16).hexdigest()
 
     @property
+    def store_url(self) -> str | None:
+        """The scenario's store (`store.url`), used when no flag or environment variable names one."""
+        url = self.document.get("store", {}).get("url")
+        return str(url) if url is not None else None
+
+    @property
     def cors_origins(self) -> tuple[str, ...]:
         """The browser origins the scenario allows (empty: CORS off unless the server was told otherwise)."""
         return tuple(self.document.get("cors", {}).get("origins", ()))

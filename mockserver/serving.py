@@ -70,16 +70,17 @@ def connection_cap(wanted: int) -> int:
 
 
 async def start_server(app: web.Application, settings: Settings, **runner_options: Any) -> MockRunner:
-    """Set the app up and listen on settings.host:port; `OSError` when it cannot listen (nothing left open)."""
+    """Set the app up and listen on settings.host:port; `OSError` when it cannot listen, or what the app's
+    start-up raised (nothing left open either way)."""
     limits = ConnectionLimits(connection_cap(settings.max_connections), settings.header_timeout_s,
                               settings.body_timeout_s)
     by_name = redactor_for(frozenset())  # an app of someone else's (a test's proxy) has no scenario
     runner = MockRunner(app, limits, lambda: app[WORLD].redactor() if WORLD in app else by_name, **runner_options)
-    await runner.setup()
     try:
+        await runner.setup()  # runs the app's start-up: joining a shared store may fail here
         await web.TCPSite(runner, settings.host, settings.port, backlog=BACKLOG,
                           reuse_port=settings.reuse_port or None).start()
-    except OSError:
+    except BaseException:
         await runner.cleanup()
         raise
     return runner

@@ -1,11 +1,14 @@
 """`mockserver serve --workers N`: N server processes sharing one port (SO_REUSEPORT).
 
-Each worker is a full mock with its own state; the kernel spreads connections
-across them. All workers anchor their worlds at the same instant, so read
-paths answer identically whichever worker a request reaches (with a frozen
-clock, byte for byte). Anything that changes state (agent tasks, Nyne jobs,
-pauses, admin calls such as clock moves or fault rules) lands on one worker
-only, so `--workers` is for read-heavy load; drive tests with one worker.
+The kernel spreads connections across the workers. All of them anchor their
+worlds at the same instant, so read paths answer identically whichever worker
+a request reaches (with a frozen clock, byte for byte). With a Redis store
+(`--store redis://...`) they act as one mock: every change, admin call and
+scheduled job is shared (docs/scaling.md). With the memory store each worker
+keeps its own state, so a change lands on one worker only: read-heavy load.
+
+A SIGINT or SIGTERM stops every worker started so far, also while the others
+are still starting.
 """
 
 from __future__ import annotations
@@ -26,6 +29,14 @@ from mockserver.settings import Settings
 
 class WorkersError(Exception):
     pass
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived while workers were starting."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def _free_port(host: str) -> int:
@@ -76,16 +87,41 @@ def run_workers(settings: Settings, count: int) -> int:
     env = dict(os.environ)
     if settings.admin_token:
         env["MOCKSERVER_ADMIN_TOKEN"] = settings.admin_token  # not on the command line, where ps shows it
+    if settings.store_url:
+        env["MOCKSERVER_STORE"] = settings.store_url  # nor a store URL, which may hold a password
+    env["MOCKSERVER_STORE_LEASE"] = str(settings.store_lease_ms / 1000)
     children: list[subprocess.Popen[str]] = []
+
+    starting = {"spawning": False, "stop": 0}
+
+    def stop_starting(signum: int, _frame: object) -> None:
+        if starting["spawning"]:
+            starting["stop"] = signum
+        else:
+            raise _Stopped(signum)
+
+    previous = {signum: signal.signal(signum, stop_starting) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         for _ in range(count):
-            child = subprocess.Popen(worker_command(settings, port, anchor_ms), stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True, env=env)
-            children.append(child)
+            # A stop signal waits while a child is made and listed, so none is left unlisted (running on).
+            starting["spawning"] = True
+            try:
+                children.append(subprocess.Popen(worker_command(settings, port, anchor_ms), stdout=subprocess.PIPE,
+                                                 stderr=subprocess.PIPE, text=True, env=env))
+            finally:
+                starting["spawning"] = False
+            if starting["stop"]:
+                raise _Stopped(starting["stop"])
+            child = children[-1]
             banner = child.stdout.readline() if child.stdout else ""
             if not banner:
                 problem = child.stderr.read().strip() if child.stderr else ""
                 raise WorkersError(problem.removeprefix("mockserver: error: ") or "a worker did not start")
+    except _Stopped as stopped:
+        _stop(children)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        return 128 + stopped.signum
     except BaseException:
         _stop(children)
         raise

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+import itertools
+from typing import Any, Awaitable, Callable, Iterator
 
 import pytest
 from aiohttp import web
@@ -12,6 +13,7 @@ from mockserver.app import create_app
 from mockserver.core.clock import parse_instant_ms
 from mockserver.settings import Settings
 from mockserver.store.appkeys import STRICT
+from tests.system import throwaway_redis
 
 # 2024-01-16T10:40:00Z, the moment the OutX docs' example interaction happened.
 FROZEN_AT_MS = parse_instant_ms("2024-01-16T10:40:00Z")
@@ -32,6 +34,22 @@ def test_settings(**overrides: Any) -> Settings:
 test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 ClientFactory = Callable[..., Awaitable[TestClient]]
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[str]:
+    """One throwaway redis-server for the whole session (skipped without the binary, failed under CI=true)."""
+    with throwaway_redis() as url:
+        yield url
+
+
+_prefixes = itertools.count(1)
+
+
+@pytest.fixture
+def redis_url(redis_server: str) -> str:
+    """A store URL of the session's Redis, with a key prefix of this test's own."""
+    return f"{redis_server}?prefix=t{next(_prefixes)}:"
 
 
 @pytest.fixture

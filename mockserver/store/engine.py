@@ -32,6 +32,10 @@ class UnknownCommand(KeyError):
     pass
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be used; the message says why and what to do."""
+
+
 class Store:
     """What every engine offers; the memory engine is this class itself, applying commands in place."""
 

@@ -17,14 +17,13 @@ from mockserver.store.commands import dump_base, load_base, start_fresh, start_p
 from mockserver.store.engine import Store
 
 
-def store_for(settings: Settings, clock: Clock) -> Store:
+def store_for(url: str | None, settings: Settings, clock: Clock) -> Store:
     """The memory engine, or the Redis engine for a redis:// URL (not connected until the app starts)."""
-    if settings.store_url in (None, "memory"):
+    if url in (None, "memory"):
         return Store(clock, Journal(settings.journal_size, settings.journal_bytes))
     from mockserver.store.redis_engine import RedisStore  # the redis package is imported only when used
 
-    return RedisStore(clock, settings.journal_size, settings.journal_bytes, settings.store_url,
-                      settings.store_lease_ms)
+    return RedisStore(clock, settings.journal_size, settings.journal_bytes, url, settings.store_lease_ms)
 
 
 def store_lifecycle(app: web.Application) -> Callable[[web.Application], AsyncIterator[None]]:

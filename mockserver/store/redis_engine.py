@@ -31,9 +31,9 @@ from mockserver.core.clock import Clock
 from mockserver.core.journal import Journal
 from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
 from mockserver.store import redis_scripts as scripts
-from mockserver.store.engine import Store
+from mockserver.store.engine import Store, StoreUnavailable
 from mockserver.store.redis_journal import RedisJournal
-from mockserver.store.redis_keys import FORMAT, KeyLayout
+from mockserver.store.redis_keys import FORMAT, KeyLayout, redis_url_parts
 from mockserver.store.redis_limits import RedisFixedWindows, RedisRateLimiter
 from mockserver.store.redis_schedule import RedisSchedule
 
@@ -41,22 +41,6 @@ log = logging.getLogger("mockserver.store")
 
 COMPACT_EVERY = 1000  # commands between two snapshots (each process replays at most about this many)
 EPOCH_COMMANDS = frozenset({"reset", "import"})  # they rebuild the worlds: scheduled work and windows start over
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be used; the message says why and what to do."""
-
-
-def redis_url_parts(url: str) -> tuple[str, str]:
-    """(the URL for the client, the key prefix): `?prefix=` names the prefix, the rest goes to redis-py."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("redis", "rediss", "unix"):
-        raise ValueError(f"--store must be 'memory' or a redis://host:port/db URL, not {url!r}")
-    query = [pair for pair in parts.query.split("&") if pair]
-    prefix = next((pair.split("=", 1)[1] for pair in query if pair.startswith("prefix=")), None)
-    rest = "&".join(pair for pair in query if not pair.startswith("prefix="))
-    client_url = parts._replace(query=rest).geturl()
-    return client_url, prefix if prefix is not None else "mockserver:"
 
 
 class RedisStore(Store):

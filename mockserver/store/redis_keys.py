@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 DEFAULT_PREFIX = "mockserver:"
 FORMAT = "1"  # of what the keys hold; a store written in another format is refused, not misread
+
+
+def redis_url_parts(url: str) -> tuple[str, str]:
+    """(the URL for the client, the key prefix): `?prefix=` names the prefix, the rest goes to redis-py."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(f"a store is 'memory' or a redis://host:port/db URL, not {url!r}")
+    query = [pair for pair in parts.query.split("&") if pair]
+    prefix = next((pair.split("=", 1)[1] for pair in query if pair.startswith("prefix=")), DEFAULT_PREFIX)
+    if not prefix:
+        raise ValueError("a store's prefix may not be empty: its keys must not mix with others'")
+    rest = "&".join(pair for pair in query if not pair.startswith("prefix="))
+    return parts._replace(query=rest).geturl(), prefix
 
 
 @dataclass(frozen=True)
