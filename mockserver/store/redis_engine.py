@@ -82,7 +82,7 @@ class RedisStore(Store):
         except Exception as error:  # noqa: BLE001 - any connection problem is one clear start-up error
             raise StoreUnavailable(f"cannot reach the Redis store at {self.url}: {error}") from None
         fields = [item for pair in {"format": FORMAT, **(start_point or {})}.items() for item in pair]
-        raw = await self.redis.eval(scripts.JOIN, 1, self.keys.meta, *fields)
+        raw = await scripts.JOIN(self.redis, [self.keys.meta], fields)
         self.meta = {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
         if self.meta.get("format") != FORMAT:
             raise StoreUnavailable(f"the Redis store at {self.url} (prefix {self.keys.prefix!r}) holds format "
@@ -107,8 +107,7 @@ class RedisStore(Store):
             cleared += [self.keys.journal, self.keys.journal_meta]
         self._mine[token] = (False, StoreUnavailable("the command was not applied"))  # before it can be
         try:
-            seq = int(await self.redis.eval(scripts.APPEND, 2 + len(cleared), self.keys.seq, self.keys.log,
-                                            *cleared, command))
+            seq = int(await scripts.APPEND(self.redis, [self.keys.seq, self.keys.log, *cleared], [command]))
             await self._catch_up(seq)
         finally:
             ok, result = self._mine.pop(token)
@@ -216,7 +215,7 @@ class RedisStore(Store):
         """Keep a snapshot of the state as of now, and trim the log it makes unnecessary."""
         async with self._catching_up:
             seq, base = self.applied, {"seq": self.applied, "epoch": self.epoch, **self.dump_base()}
-        await self.redis.eval(scripts.COMPACT, 2, self.keys.base, self.keys.log, seq, orjson.dumps(base))
+        await scripts.COMPACT(self.redis, [self.keys.base, self.keys.log], [seq, orjson.dumps(base)])
 
     def _spawn(self, work: Any) -> None:
         task = asyncio.create_task(work)

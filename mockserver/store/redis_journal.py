@@ -57,8 +57,9 @@ class RedisJournal:
     async def add(self, **fields: Any) -> None:
         head, body, answer, entry = _encode(0, fields)
         summary = orjson.dumps(entry.summary())
-        await self.redis.eval(scripts.JOURNAL_ADD, 2, self.keys.journal, self.keys.journal_meta, head, body, answer,
-                              entry.held_bytes(), self.capacity, self.max_bytes, self.keys.events, summary)
+        await scripts.JOURNAL_ADD(self.redis, [self.keys.journal, self.keys.journal_meta],
+                                  [head, body, answer, entry.held_bytes(), self.capacity, self.max_bytes,
+                                   self.keys.events, summary])
 
     async def entry(self, seq: int) -> JournalEntry | None:
         found = await self.redis.xrange(self.keys.journal, min=f"{seq}-0", max=f"{seq}-0")

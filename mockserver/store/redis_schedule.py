@@ -30,8 +30,7 @@ class RedisSchedule:
             await self.redis.zadd(self.keys.schedule, adds, nx=True)
 
     async def claim(self, now_ms: int, limit: int) -> list[tuple[int, str]]:
-        found = await self.redis.eval(scripts.CLAIM, 2, self.keys.schedule, self.keys.leases, now_ms, limit,
-                                      self.lease_ms)
+        found = await scripts.CLAIM(self.redis, [self.keys.schedule, self.keys.leases], [now_ms, limit, self.lease_ms])
         return [(int(float(found[i])), found[i + 1].decode()) for i in range(0, len(found), 2)]
 
     async def release(self, due_ms: int, member: str) -> None:
@@ -39,8 +38,8 @@ class RedisSchedule:
 
     async def renew(self, held: list[tuple[int, str]]) -> None:
         if held:
-            await self.redis.eval(scripts.RENEW, 1, self.keys.leases, self.lease_ms,
-                                  *(f"{due} {member}" for due, member in held))
+            await scripts.RENEW(self.redis, [self.keys.leases],
+                                [self.lease_ms, *(f"{due} {member}" for due, member in held)])
 
     async def count(self) -> int:
         async with self.redis.pipeline(transaction=False) as pipe:

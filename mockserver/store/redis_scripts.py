@@ -2,27 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
+from typing import Any, Sequence
+
+
+class Lua:
+    """A script sent once per server and then called by its digest (EVALSHA), as Redis recommends."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sha = hashlib.sha1(text.encode()).hexdigest()
+
+    async def __call__(self, redis: Any, keys: Sequence[Any], args: Sequence[Any] = ()) -> Any:
+        from redis.exceptions import NoScriptError
+
+        try:
+            return await redis.evalsha(self.sha, len(keys), *keys, *args)
+        except NoScriptError:  # a new or restarted server: load it, then call it again
+            await redis.script_load(self.text)
+            return await redis.evalsha(self.sha, len(keys), *keys, *args)
+
 # Start a store, or join one: the first process writes where every process starts from.
 # KEYS: meta. ARGV: field, value, field, value, ... Returns the meta hash as a flat list.
-JOIN = """
+JOIN = Lua("""
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('HSET', KEYS[1], unpack(ARGV))
 end
 return redis.call('HGETALL', KEYS[1])
-"""
+""")
 
 # Append a command to the log. KEYS: seq, log, then keys to delete with it (a reset's schedule, journal).
 # ARGV: the command's JSON. Returns its number.
-APPEND = """
+APPEND = Lua("""
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], seq .. '-0', 'c', ARGV[1])
 for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
 return seq
-"""
+""")
 
 # Keep a snapshot taken after command ARGV[1] (unless a later one is kept), then trim the log up to it.
 # KEYS: base, log. ARGV: seq, JSON.
-COMPACT = """
+COMPACT = Lua("""
 local held = redis.call('GET', KEYS[1])
 if held then
   local at = tonumber(string.match(held, '"seq":(%d+)'))
@@ -31,12 +51,12 @@ end
 redis.call('SET', KEYS[1], ARGV[2])
 redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[1]) + 1) .. '-0')
 return 1
-"""
+""")
 
 # Claim due work with a lease. KEYS: schedule, leases. ARGV: now (mock clock), limit, lease ms.
 # Expired leases (a process died holding them) go back to the schedule first, at their own due instant.
 # Returns due, member, due, member, ...
-CLAIM = """
+CLAIM = Lua("""
 local t = redis.call('TIME')
 local now_server = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now_server)
@@ -57,20 +77,20 @@ for i = 1, #found, 2 do
   out[#out + 1] = member
 end
 return out
-"""
+""")
 
 # Extend the leases still held. KEYS: leases. ARGV: lease ms, then the held entries.
-RENEW = """
+RENEW = Lua("""
 local t = redis.call('TIME')
 local until_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
 for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
 return #ARGV - 1
-"""
+""")
 
 # Record a journal entry. KEYS: journal, journal meta. ARGV: entry JSON, body, answer body, held bytes,
 # capacity, max bytes, events channel, summary JSON (its seq is filled in here).
 # The oldest entries fall out while the journal holds more than its bounds allow.
-JOURNAL_ADD = """
+JOURNAL_ADD = Lua("""
 local seq = redis.call('HINCRBY', KEYS[2], 'next', 1)
 redis.call('XADD', KEYS[1], seq .. '-0', 'e', ARGV[1], 'b', ARGV[2], 'a', ARGV[3], 's', ARGV[4])
 local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[4]))
@@ -87,11 +107,11 @@ while length > 1 and (length > capacity or bytes > max_bytes) do
 end
 redis.call('PUBLISH', ARGV[7], 'request ' .. string.gsub(ARGV[8], '"seq":0', '"seq":' .. seq, 1))
 return seq
-"""
+""")
 
 # A fixed window: opened by a key's first request, full after `limit`, refilled when its period is over.
 # KEYS: window, index. ARGV: now, period, limit, ttl ms. Returns allowed (0/1), remaining, ms until refill.
-FIXED_WINDOW = """
+FIXED_WINDOW = Lua("""
 local now, period, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local held = redis.call('HMGET', KEYS[1], 'o', 'c')
 local opened, count = tonumber(held[1]), tonumber(held[2])
@@ -108,13 +128,13 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 redis.call('SADD', KEYS[2], KEYS[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 return {allowed, limit - count, opened + period - now}
-"""
+""")
 
 # Sliding windows (one sorted set of request instants per window). KEYS: the windows' sets, then the index.
 # ARGV: now, ttl ms, a unique member, then limit and period of each window. A request is counted in every
 # window when all have room. Returns allowed (0/1), then count and oldest counted instant (or the instant a
 # slot frees up, when full) of each window.
-SLIDING_WINDOWS = """
+SLIDING_WINDOWS = Lua("""
 local now, ttl, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local n = #KEYS - 1
 local counts, oldest, full = {}, {}, false
@@ -144,4 +164,4 @@ for i = 1, n do
   out[#out + 1] = oldest[i]
 end
 return out
-"""
+""")
