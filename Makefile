@@ -11,6 +11,8 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 ARGS   ?=
+# The suite's processes (pytest-xdist): every core by default; JOBS=1 runs it in this process.
+JOBS   ?= auto
 
 .PHONY: run test bench clean
 
@@ -31,7 +33,7 @@ run: $(RUN_STAMP)
 	$(BIN)/mockserver serve --host $(HOST) --port $(PORT) $(ARGS)
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest $(ARGS)
+	$(BIN)/python -m pytest $(if $(filter 1,$(JOBS)),,-n $(JOBS)) $(ARGS)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m bench.run $(ARGS)
