@@ -194,8 +194,9 @@ class CallbackDispatcher:
     Attempts run as scheduler jobs, so deliveries to different receivers go out
     concurrently (the scheduler's pool bounds how many). At most `capacity`
     deliveries are kept, the oldest forgotten first (a forgotten delivery that
-    was still scheduled is not attempted again); every operation on them is
-    O(1) or a heap push.
+    was still scheduled is not attempted again, and its place in the
+    scheduler's queue is swept out); every operation on them is O(1) or a heap
+    push.
 
     An attempt is a named scheduler job whose key says which attempt of which
     delivery it is, in which epoch of the store, and when it was due: any
@@ -213,7 +214,7 @@ class CallbackDispatcher:
                  epoch: Callable[[], int] = lambda: 0) -> None:
         self.kind, self._record, self._epoch = kind, record, epoch
         self.scheduler = scheduler
-        scheduler.handle(kind, self._run)
+        scheduler.handle(kind, self._run, self._expects)
         self.allow_list = allow_list or AllowList()  # checked again after DNS resolution
         self.clock = clock
         self.payload_for = payload_for
@@ -255,14 +256,19 @@ class CallbackDispatcher:
         assert due is not None
         self.scheduler.schedule(due, self.kind, f"{self._epoch()} {delivery.id} {len(delivery.attempts) + 1} {due}")
 
-    async def _run(self, key: str) -> None:
-        """The scheduled job: make the attempt its key names, if the delivery still expects it."""
+    def _expects(self, key: str) -> bool:
+        """Whether the attempt a job's key names is still the delivery's next (not reset, imported over,
+        forced to another instant, done or forgotten meanwhile)."""
         epoch, delivery_id, number, due = key.split(" ")
         delivery = self._deliveries.get(delivery_id)
-        if int(epoch) != self._epoch() or delivery is None or delivery.state != SCHEDULED \
-                or len(delivery.attempts) + 1 != int(number) or delivery.next_due_ms != int(due):
-            return  # reset, imported over, forced to another instant, or done meanwhile
-        await self._attempt(delivery, int(due), int(epoch))
+        return int(epoch) == self._epoch() and delivery is not None and delivery.state == SCHEDULED \
+            and len(delivery.attempts) + 1 == int(number) and delivery.next_due_ms == int(due)
+
+    async def _run(self, key: str) -> None:
+        """The scheduled job: make the attempt its key names, if the delivery still expects it."""
+        if self._expects(key):
+            epoch, delivery_id, _, due = key.split(" ")
+            await self._attempt(self._deliveries[delivery_id], int(due), int(epoch))
 
     async def _attempt(self, delivery: Delivery, scheduled_ms: int, epoch: int) -> None:
         if delivery.id in self._in_flight:

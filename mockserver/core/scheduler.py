@@ -14,6 +14,13 @@ Named jobs (`handle` a kind, then `schedule(due, kind, key)`) are data, not
 closures: with a shared schedule (the Redis store's) any process may run
 them. This scheduler then claims due jobs with a lease, runs them in its
 pool like its own, renews the leases while they run and releases them after.
+
+Work its owner has since forgotten (a callback whose delivery fell out of the
+kept ones) is dropped: a job may come with a `live` check (a named job's kind
+with one for its keys), dead entries are never started, and the queue is
+swept of them whenever it doubles, so under a frozen clock it stays within
+twice the live work (amortised O(1) a job) instead of growing with every
+submit.
 """
 
 from __future__ import annotations
@@ -31,6 +38,8 @@ log = logging.getLogger("mockserver.scheduler")
 
 Job = Callable[[], Awaitable[None]]
 NamedJob = Callable[[str], Awaitable[None]]  # run with the key it was scheduled with
+Live = Callable[[], bool]  # whether a queued job still has anything to do
+_SWEEP_FLOOR = 1024  # queue length below which dead entries are left for their instant
 
 
 class SharedSchedule(Protocol):
@@ -57,25 +66,30 @@ class Scheduler:
         self.poll_interval_s = poll_interval_s
         self.max_running = max_running
         self.job_timeout_s = job_timeout_s  # a backstop: callbacks time out after 30 s on their own
-        self._queue: list[tuple[int, int, Job]] = []
+        self._queue: list[tuple[int, int, Job, Live | None]] = []
+        self._sweep_at = _SWEEP_FLOOR  # the queue length that sets off the next sweep
         self._order = itertools.count()  # ties start in the order they were scheduled
         self._running: set[asyncio.Task[None]] = set()
         self.started = 0  # jobs started since creation
         self.failed = 0  # jobs that raised or timed out
         self._handlers: dict[str, NamedJob] = {}
+        self._live_keys: dict[str, Callable[[str], bool]] = {}  # kind -> whether a key still has work
         self.shared: SharedSchedule | None = None
         self.catch_up: Callable[[], Awaitable[None]] | None = None  # brings the state up to date before a claim
         self._held: set[tuple[int, str]] = set()  # shared jobs this process claimed and has not finished
         self._renewed_at = 0.0
 
-    def handle(self, kind: str, run: NamedJob) -> None:
-        """Run `run(key)` for each job scheduled as `kind`."""
+    def handle(self, kind: str, run: NamedJob, live: Callable[[str], bool] | None = None) -> None:
+        """Run `run(key)` for each job scheduled as `kind`; `live(key)` says whether a queued one still has work."""
         self._handlers[kind] = run
+        if live is not None:
+            self._live_keys[kind] = live
 
     def schedule(self, due_ms: int, kind: str, key: str) -> None:
         """A named job: here, or in the shared schedule where any process sharing it may run it."""
         if self.shared is None:
-            self.call_at(due_ms, self._named(kind, key))
+            live = self._live_keys.get(kind)
+            self.call_at(due_ms, self._named(kind, key), None if live is None else lambda: live(key))
         else:
             self.shared.add(due_ms, f"{kind} {key}")
 
@@ -119,42 +133,58 @@ class Scheduler:
             self._renewed_at = now
             await self.shared.renew(sorted(self._held))
 
-    def call_at(self, due_ms: int, job: Job) -> None:
+    def call_at(self, due_ms: int, job: Job, live: Live | None = None) -> None:
+        """Start `job` once the clock reaches `due_ms`, unless `live` (when given) says it is dead by then."""
         # Checked here, because a non-integer in the heap would break every later comparison.
         if isinstance(due_ms, bool) or not isinstance(due_ms, int):
             raise TypeError(f"due_ms must be an integer of epoch milliseconds, not {due_ms!r}")
-        heapq.heappush(self._queue, (due_ms, next(self._order), job))
+        heapq.heappush(self._queue, (due_ms, next(self._order), job, live))
+        if len(self._queue) > self._sweep_at:
+            self._sweep()
+
+    def _sweep(self) -> None:
+        """Drop dead entries; the next sweep waits until the queue has doubled again."""
+        self._queue = [entry for entry in self._queue if entry[3] is None or entry[3]()]
+        heapq.heapify(self._queue)
+        self._sweep_at = max(_SWEEP_FLOOR, 2 * len(self._queue))
+
+    def _drop_dead_head(self) -> None:
+        while self._queue and self._queue[0][3] is not None and not self._queue[0][3]():
+            heapq.heappop(self._queue)
 
     def pending(self) -> int:
-        """Jobs waiting for their instant (or for a free slot)."""
-        return len(self._queue)
+        """Jobs waiting for their instant (or for a free slot), dead ones not counted."""
+        return sum(1 for entry in self._queue if entry[3] is None or entry[3]())
 
     async def scheduled(self) -> int:
         """Jobs waiting, here or (with a shared schedule) in any process."""
-        return await self.shared.count() if self.shared is not None else len(self._queue)
+        return await self.shared.count() if self.shared is not None else self.pending()
 
     def in_flight(self) -> int:
         """Jobs started and not finished yet."""
         return len(self._running)
 
     def next_due_ms(self) -> int | None:
+        self._drop_dead_head()
         return self._queue[0][0] if self._queue else None
 
     def clear(self) -> None:
         """Forget waiting work and cancel the running jobs (a reset or a state import)."""
         self._queue.clear()
+        self._sweep_at = _SWEEP_FLOOR
         self._held.clear()  # a shared schedule is emptied by the reset's own command
         for task in list(self._running):
             task.cancel()
 
     def _due(self) -> bool:
+        self._drop_dead_head()
         return bool(self._queue) and self._queue[0][0] <= self.clock.now_ms()
 
     def start_due(self) -> int:
         """Start what is due by now, as far as free slots allow; the rest starts as slots free up."""
         started = 0
         while self._due() and len(self._running) < self.max_running:
-            _, _, job = heapq.heappop(self._queue)
+            _, _, job, _ = heapq.heappop(self._queue)
             task = asyncio.get_running_loop().create_task(self._isolated(job), name=f"mockserver-job {_name(job)}")
             self._running.add(task)
             task.add_done_callback(self._finished)

@@ -10,7 +10,7 @@ import pytest
 from mockserver.core.clock import DAY_MS
 from mockserver.providers.outfame import world as outfame_world
 from mockserver.providers.outfame.timeline import FOLDED_EVENTS, MAX_EVENTS
-from mockserver.store.appkeys import PROVIDERS
+from mockserver.store.appkeys import PROVIDERS, SCHEDULER
 from tests.abuse.conftest import exported
 from tests.conftest import ClientFactory
 from tests.providers.outfame.conftest import DOCS_ACCOUNT, DOCS_NOW_MS
@@ -62,6 +62,7 @@ async def test_nyne_callback_deliveries_are_bounded_by_max_jobs(make_client: Cli
     assert [d["id"] for d in deliveries] == ["dlv_000003", "dlv_000004", "dlv_000005"]  # the oldest went first
     state = client.app[PROVIDERS]["nyne"].export_state()
     assert len(state["jobs"]) == len(state["ledger"]["entries"]) == len(state["callbacks"]["deliveries"]) == 3
+    assert client.app[SCHEDULER].pending() == 3  # the forgotten deliveries' attempts are not waiting either
 
 
 async def test_likes_of_forgotten_outx_tasks_stay_and_survive_a_restore(make_client: ClientFactory) -> None:

@@ -157,3 +157,24 @@ async def test_clear_drops_waiting_work_and_cancels_running_jobs() -> None:
     await asyncio.wait_for(cancelled.wait(), 5)
     clock.advance(10)
     assert await scheduler.run_due() == 0 and scheduler.in_flight() == 0
+
+
+async def test_work_its_owner_forgot_is_swept_out_never_started_and_never_next_due() -> None:
+    """Under a frozen clock nothing falls due, so dead entries must not pile up with every job scheduled."""
+    scheduler = Scheduler(Clock(frozen_at_ms=0))
+    kept: set[int] = set()
+    ran: list[int] = []
+
+    def work(n: int):
+        async def job() -> None:
+            ran.append(n)
+        return job
+
+    for n in range(20_000):
+        kept.add(n)
+        kept.discard(n - 3)  # the owner keeps its latest three
+        scheduler.call_at(1_000 + n, work(n), lambda n=n: n in kept)
+        assert len(scheduler._queue) <= 2 * 1024 + 1  # swept whenever it doubles past the floor
+    assert scheduler.pending() == 3 and scheduler.next_due_ms() == 1_000 + 19_997
+    scheduler.clock.advance(10**6)
+    assert await scheduler.run_due() == 3 and ran == [19_997, 19_998, 19_999]
