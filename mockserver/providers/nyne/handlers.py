@@ -21,6 +21,7 @@ from mockserver.providers.nyne import errors
 from mockserver.providers.nyne.envelope import instant, success
 from mockserver.providers.nyne.ledger import CreditLedger
 from mockserver.providers.nyne.parsing import REPLIES, TYPES_BY_PLATFORM, InteractionRequest, parse_submit
+from mockserver.providers.nyne.slots import RunningJobs
 from mockserver.providers.nyne.world import Credential, NyneWorld
 
 PENDING, QUEUED, PROCESSING, COMPLETED, FAILED = "pending", "queued", "processing", "completed", "failed"
@@ -52,8 +53,8 @@ class NyneApi:
         self.allow_list = self.dispatcher.allow_list = AllowList(world.callback_hosts)
         self.jobs = JobStore(world.timing.result_ttl_ms, capacity=self.max_jobs)
         self.ledger = CreditLedger(max_entries=self.max_jobs, rule=world.charging)
-        # Per credential with a concurrent-job limit: its jobs that may not have finished, oldest first.
-        self._in_flight: dict[str, list[str]] = {}
+        # Per credential with a concurrent-job limit: its jobs, for when the next one may leave pending.
+        self._in_flight: dict[str, RunningJobs] = {}
         limits = world.limits
         self.limiter = self.store.rate_limiter("nyne", (Window("minute", limits.per_minute, 60_000),
                                                         Window("hour", limits.per_hour, 3_600_000)))
@@ -144,7 +145,7 @@ class NyneApi:
             self.jobs.purge(now)
         self.jobs.add(job)
         if credential.max_concurrent_jobs is not None:
-            self._in_flight.setdefault(credential.id, []).append(job.id)
+            self._track(job)
         self.ledger.record(job.id, credential.id, now, finishes, total)
         if parsed.callback_url is not None:
             self.dispatcher.schedule(parsed.callback_url, job.id, credential.id, finishes)
@@ -155,17 +156,23 @@ class NyneApi:
         its limit of jobs are still running, and never before a job submitted earlier (first come, first
         served)."""
         limit = credential.max_concurrent_jobs
-        if limit is None:
+        running = self._in_flight.get(credential.id)
+        if limit is None or running is None:
             return earliest_ms
-        now = self.clock.now_ms()
-        running = [job for job in map(self.jobs.peek, self._in_flight.get(credential.id, ()))
-                   if job is not None and job.finishes_ms > now]
-        self._in_flight[credential.id] = [job.id for job in running]
-        start = max([earliest_ms, *(job.submitted_ms + _pending_ms(job) for job in running)])
-        finishes = sorted(job.finishes_ms for job in running)
-        if len(finishes) >= limit:
-            start = max(start, finishes[len(finishes) - limit])  # then only limit - 1 are left running
-        return start
+        return running.start_at(earliest_ms, limit, lambda job: self.jobs.peek(job.id) is job)
+
+    def _track(self, job: Job) -> None:
+        running = self._in_flight.setdefault(job.owner, RunningJobs())
+        running.add(job, _pending_ms(job))
+        if len(running) > 2 * len(self.jobs) + 64:  # mostly jobs the store forgot: start again from the store
+            self._track_all()
+
+    def _track_all(self) -> None:
+        limited = {c.id for c in self.world.credentials if c.max_concurrent_jobs is not None}
+        self._in_flight = {}
+        for job in self.jobs:
+            if job.owner in limited:
+                self._in_flight.setdefault(job.owner, RunningJobs()).add(job, _pending_ms(job))
 
     def view(self, job: Job, now_ms: int) -> dict[str, Any]:
         """The job as a poll shows it at `now_ms`."""
@@ -262,11 +269,7 @@ class NyneApi:
         for index, delivery in enumerate(self.dispatcher.export()["deliveries"]):
             known(f".callbacks.deliveries[{index}].owner", delivery["owner"])
         self.submitted = int(state.get("submitted", len(self.jobs)))
-        limited = {c.id for c in self.world.credentials if c.max_concurrent_jobs is not None}
-        self._in_flight = {}
-        for job in self.jobs:
-            if job.owner in limited:
-                self._in_flight.setdefault(job.owner, []).append(job.id)
+        self._track_all()
 
     def default_credentials(self) -> dict[str, Any]:
         """The first credential pair (what a test client sends unless told otherwise) and, under `limited`, the
