@@ -14,7 +14,7 @@ lookup per request.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -138,24 +138,36 @@ def _free_at(window: Window, log: deque[int], now_ms: int) -> int:
 
 
 class FixedWindows:
-    """Fixed windows of `limit` requests per `period_ms`, one per key, opened by the key's first request."""
+    """Fixed windows of `limit` requests per `period_ms`, one per key, opened by the key's first request.
 
-    _TIDY_AT = 4096  # keys kept before expired windows are swept out
+    Keys can be many (App.net counts unauthorized calls per client address), so
+    windows are kept in the order they opened: every window lasts the same
+    period, so the expired ones are the oldest, dropped from the front as new
+    ones open (O(1) amortised a request). At most `max_windows` are kept; beyond
+    that the oldest still open is forgotten, and its key starts a fresh window
+    on its next request (only a client with more addresses than that within
+    one period could tell).
+    """
 
-    def __init__(self, limit: int, period_ms: int) -> None:
-        if limit < 1 or period_ms < 1:
+    MAX_WINDOWS = 100_000  # schemas/snapshot/appdotnet.json says the same
+
+    def __init__(self, limit: int, period_ms: int, max_windows: int = MAX_WINDOWS) -> None:
+        if limit < 1 or period_ms < 1 or max_windows < 1:
             raise ValueError("a rate-limit window needs a positive limit and period")
-        self.limit, self.period_ms = limit, period_ms
+        self.limit, self.period_ms, self.max_windows = limit, period_ms, max_windows
         self.limit_text = str(limit)  # for headers, made once
-        self._windows: dict[str, list[int]] = {}  # key -> [opened at, requests counted]
+        # key -> [opened at, requests counted], oldest opened first (O(1) removal at the front).
+        self._windows: OrderedDict[str, list[int]] = OrderedDict()
 
     def hit(self, key: str, now_ms: int) -> tuple[bool, int, int]:
         """Count a request if the window has room: (allowed, remaining, ms until the window refills)."""
         window = self._windows.get(key)
         if window is None or not window[0] <= now_ms < window[0] + self.period_ms:
-            if window is None and len(self._windows) >= self._TIDY_AT:
-                self._tidy(now_ms)
+            self._expire(now_ms)
+            self._windows.pop(key, None)  # a window opened again goes to the back
             window = self._windows[key] = [now_ms, 0]
+            if len(self._windows) > self.max_windows:
+                self._windows.popitem(last=False)
         refills_in = window[0] + self.period_ms - now_ms
         if window[1] >= self.limit:
             return False, 0, refills_in
@@ -166,20 +178,25 @@ class FixedWindows:
         """`hit`, as a store's shared windows offer it (store/redis_limits.py)."""
         return self.hit(key, now_ms)
 
-    def _tidy(self, now_ms: int) -> None:
-        self._windows = {key: w for key, w in self._windows.items() if w[0] <= now_ms < w[0] + self.period_ms}
+    def _expire(self, now_ms: int) -> None:
+        while self._windows:
+            opened = next(iter(self._windows.values()))[0]
+            if opened <= now_ms < opened + self.period_ms:
+                return
+            self._windows.popitem(last=False)
 
     def export(self) -> dict[str, list[int]]:
         return {key: list(window) for key, window in self._windows.items()}
 
     def load(self, data: dict[str, Any]) -> None:
-        windows = {}
+        windows = []
         for key, window in data.items():
             if not (isinstance(window, list) and len(window) == 2
                     and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in window)):
                 raise ValueError(f"a fixed window is [opened_at_ms, requests counted], not {window!r}")
-            windows[str(key)] = [window[0], min(window[1], self.limit)]
-        self._windows = windows
+            windows.append((window[0], str(key), min(window[1], self.limit)))
+        windows.sort(key=lambda w: w[0])  # oldest opened first, as they are kept
+        self._windows = OrderedDict((key, [opened, count]) for opened, key, count in windows[-self.max_windows:])
 
     def clear(self) -> None:
         self._windows.clear()

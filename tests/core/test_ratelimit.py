@@ -1,4 +1,4 @@
-"""Sliding-window rate limits: counting, refusal, both header families, snapshots."""
+"""Rate limits: sliding windows (counting, refusal, both header families, snapshots) and fixed windows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from mockserver.core.ratelimit import RateLimiter, Window
+from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
 
 T0 = 1_705_401_600_000  # a whole second, so unix resets are exact
 
@@ -85,3 +85,24 @@ def test_export_and_load_round_trip() -> None:
     copy.load(json.loads(json.dumps(rl.export())))
     assert copy.export() == rl.export()
     assert copy.hit("k", T0 + 2).remaining == 0  # type: ignore[union-attr]
+
+
+def test_fixed_windows_per_address_stay_bounded_and_expire_oldest_first() -> None:
+    """App.net counts unauthorized calls per client address; loopback alone has 16 million of them."""
+    windows = FixedWindows(50, 60_000, max_windows=1_000)
+    addresses = [f"127.0.{n // 256}.{n % 256}" for n in range(5_000)]
+    for n, address in enumerate(addresses):  # all within one minute
+        assert windows.hit(address, T0 + n)[:2] == (True, 49)
+    kept = windows.export()
+    assert list(kept) == addresses[-1_000:]  # the newest windows; the oldest were forgotten
+    assert windows.hit(addresses[-1], T0 + 5_000)[:2] == (True, 48)  # a kept window still counts
+    assert windows.hit(addresses[0], T0 + 5_001)[:2] == (True, 49)  # a forgotten one starts afresh
+    windows.hit("10.0.0.1", T0 + 4_500 + 60_000)  # opening a window drops every expired one
+    assert list(windows.export()) == [*addresses[4_501:], addresses[0], "10.0.0.1"]
+
+
+def test_fixed_windows_load_in_the_order_they_opened() -> None:
+    windows = FixedWindows(5, 60_000)
+    windows.load({"late": [T0 + 30_000, 1], "early": [T0, 5]})
+    assert windows.hit("new", T0 + 60_000)[:2] == (True, 4)  # "early" expired: dropped from the front
+    assert list(windows.export()) == ["late", "new"]
