@@ -113,6 +113,7 @@ def parse_rule(rule_id: str, spec: Mapping[str, Any]) -> FaultRule:
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,256}")
 _FRAMING = frozenset({"content-length", "transfer-encoding"})
 MAX_HEADERS, MAX_HEADER_VALUE_CHARS = 32, 4096
+MAX_RULES = 1000  # active at once
 
 
 def _headers(headers: Any) -> dict[str, str]:
@@ -142,6 +143,8 @@ class FaultBook:
         self._random = random.Random(seed)
 
     def add(self, spec: Mapping[str, Any]) -> FaultRule:
+        if len(self._rules) >= MAX_RULES:  # every request walks the rules
+            raise FaultRuleError(f"at most {MAX_RULES} fault rules can be active at once; delete some first")
         rule = parse_rule(f"fault-{next(self._ids)}", spec)
         self._rules[rule.id] = rule
         return rule

@@ -6,6 +6,9 @@ from typing import Any
 
 from aiohttp.test_utils import TestClient
 
+from mockserver.core.faults import MAX_RULES
+from mockserver.store.appkeys import FAULTS
+
 DEEP: list = []
 for _ in range(300):
     DEEP = [DEEP]
@@ -32,3 +35,15 @@ async def test_unsendable_fault_rules_are_refused_and_nothing_breaks(client: Tes
     assert fine.status == 201
     answer = await client.get("/api-interactions", headers={"x-api-key": "YOUR_API_KEY"})
     assert answer.status == 503 and answer.headers["Retry-After"] == "5"
+
+
+async def test_active_fault_rules_are_bounded(client: TestClient) -> None:
+    """Every request walks the rules: a script adding them in a loop must not slow every answer down for good."""
+    book = client.app[FAULTS]
+    for _ in range(MAX_RULES):
+        book.add({"kind": "status", "path": "/never/*"})
+    refused = await client.post("/__admin/faults", json={"kind": "status", "path": "/never/*"})
+    assert refused.status == 400 and "at most 1000 fault rules" in (await refused.json())["message"]
+    assert len(book.rules()) == MAX_RULES
+    answer = await client.get("/api-interactions", headers={"x-api-key": "YOUR_API_KEY"})
+    assert answer.status == 400  # no watchlist_id: the provider's own answer, no rule fired
