@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 from typing import Any, Callable
 
+import pytest
 from aiohttp.test_utils import TestClient
 
-from tests.abuse.conftest import answers_without_5xx, exported
+from mockserver.store.persistence import StateFileError
+from tests.abuse.conftest import ALL_PROVIDERS, answers_without_5xx, exported
 from tests.conftest import ClientFactory
 from tests.test_cli import free_port, start
 
@@ -102,6 +105,25 @@ async def test_a_state_file_with_a_clock_out_of_range_refuses_to_start(busy: Tes
     assert process.returncode == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"mockserver: error: state file {path} cannot be restored: "
                                                    "at $.clock.now_ms:"), err
+
+
+STATE_FILE_CASES = ("clock before 1970", "clock as a huge float", "callback due 'soon'", "a count too large to export",
+                    "callback to the cloud metadata address", "callback to a host off the allow-list")
+
+
+async def test_a_state_file_that_does_not_fit_is_refused_by_path_and_kept(busy: TestClient, make_client: ClientFactory,
+                                                                          tmp_path: Path) -> None:
+    """The same findings through --state (the subprocess test above shows the start-up line for one):
+    such a file started, then answered 500, or called the metadata address."""
+    before = await exported(busy)
+    path = tmp_path / "state.json"
+    for name, change, where in [case for case in REFUSED if case[0] in STATE_FILE_CASES]:
+        snapshot = copy.deepcopy(before)
+        change(snapshot)
+        path.write_text(json.dumps(snapshot))
+        with pytest.raises(StateFileError, match=rf"cannot be restored: at {re.escape(where)}[:\[.]"):
+            await make_client(providers=ALL_PROVIDERS, state_path=path)
+        assert json.loads(path.read_text()) == snapshot, name  # never replaced by a fresh world
 
 
 async def test_new_ids_never_collide_with_imported_ones(busy: TestClient) -> None:
