@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from mockserver.core.http import Handler, json_response
+from mockserver.core.http import Handler, client_went_away, json_response
 
 log = logging.getLogger("mockserver.admin")
 
@@ -58,6 +58,8 @@ async def admin_errors(request: web.Request, handler: Handler) -> web.StreamResp
         return json_response({"error": error.code, "message": error.message}, error.status)
     except web.HTTPException:
         raise
-    except Exception:
+    except Exception as unexpected:
+        if client_went_away(unexpected, request):
+            return json_response({"error": "connection_lost", "message": "the client hung up"}, 400)
         log.exception("admin call %s %s failed", request.method, request.path)
         return json_response({"error": "admin_internal_error", "message": "see the server log"}, 500)

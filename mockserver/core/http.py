@@ -214,6 +214,13 @@ def _unknown_path(namespace: str, first: Endpoint) -> Endpoint:
     return Endpoint("*", namespace, no_such_path, "unknown path", first.error_schema, first.error_schema)
 
 
+def client_went_away(error: BaseException, request: web.Request) -> bool:
+    """Whether `error` only says the client hung up (say, half-way through its body): nothing to log,
+    nobody to answer."""
+    transport = request.transport
+    return isinstance(error, ConnectionError) and (transport is None or transport.is_closing())
+
+
 def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
           strict: StrictMode | None) -> Handler:
     async def handle(request: web.Request) -> web.StreamResponse:
@@ -231,12 +238,15 @@ def _bind(endpoint: Endpoint, render_error: ErrorRenderer, respond: Responder,
             # aiohttp's own refusals, in the provider's shape.
             error = ApiError(http_error.status, "http_error", http_error.reason)
             reply, schema = Reply(render_error(error), error.status), endpoint.error_schema
-        except Exception:
-            # A bug in the mock, not a documented behaviour: log it for the
-            # maintainer, answer in the provider's shape, never leak a traceback.
-            log.exception("unhandled error in %s %s", request.method, request.path)
-            error = ApiError(500, "mock_internal_error", "The mock server failed unexpectedly; see its log")
-            reply = Reply(render_error(error), 500)
+        except Exception as unexpected:
+            if client_went_away(unexpected, request):
+                error = ApiError(400, "connection_lost", "The client hung up before its request arrived")
+            else:
+                # A bug in the mock, not a documented behaviour: log it for the
+                # maintainer, answer in the provider's shape, never leak a traceback.
+                log.exception("unhandled error in %s %s", request.method, request.path)
+                error = ApiError(500, "mock_internal_error", "The mock server failed unexpectedly; see its log")
+            reply = Reply(render_error(error), error.status)
             schema = endpoint.error_schema
         if strict is not None:
             failure = strict.check(request, reply.status, schema, reply.body, reply.encoded)

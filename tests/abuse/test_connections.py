@@ -26,7 +26,7 @@ async def serve() -> AsyncIterator[Callable[..., Awaitable[Raw]]]:
     runners: list[MockRunner] = []
 
     async def start(**overrides: Any) -> Raw:
-        settings = test_settings(port=0, providers=("outx",), **overrides)
+        settings = test_settings(port=0, **{"providers": ("outx",), **overrides})
         runner = await start_server(create_app(settings), settings)
         runners.append(runner)
         port = runner.addresses[0][1]
@@ -139,3 +139,25 @@ print(server.communicate(timeout=30)[1])
     assert status == "HTTP/1.1 200", done.stdout + done.stderr
     lines = [line for line in stderr.splitlines() if line.strip()]
     assert len(lines) <= 6 and "Traceback" not in stderr, stderr[:2000]
+
+
+@pytest.mark.parametrize("head", [
+    b"POST /linkedin-agent/like-post HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: YOUR_API_KEY\r\n",
+    b"PUT /__admin/state HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+])
+async def test_a_client_hanging_up_half_way_through_its_body_is_no_error(serve: Any, head: bytes,
+                                                                         caplog: pytest.LogCaptureFixture) -> None:
+    """Found by the hostile soak: each one logged 'unhandled error' with a traceback."""
+    connect = await serve()
+    caplog.set_level(logging.DEBUG)
+    for _ in range(3):
+        reader, writer = await connect()
+        writer.write(head + b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"social_urn\": ")
+        await writer.drain()
+        await asyncio.sleep(0.05)  # the handler is waiting for the rest of the body
+        writer.close()
+    await asyncio.sleep(0.2)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+    reader, writer = await connect()
+    writer.write(b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+    assert (await answer(reader)).startswith(b"HTTP/1.1 200 ")
