@@ -11,9 +11,9 @@
   because of clients.
 - **Quiet logs.** A request aiohttp cannot parse (a bad byte in the query, a
   URL over 8,190 bytes) is one redacted warning line, never the raw request
-  line or a traceback; the answer is JSON and echoes nothing. Floods (refused
-  connections, timeouts, `accept()` failing for want of descriptors) are one
-  line per `period` with a count.
+  line or a traceback; the answer is JSON and echoes nothing. Floods (bad
+  requests, refused connections, timeouts, `accept()` failing for want of
+  descriptors) are one line per `period` with a count.
 """
 
 from __future__ import annotations
@@ -166,8 +166,8 @@ class GuardedRequestHandler(web.RequestHandler):
             self.log_exception("error handling a request", exc_info=exc)
         elif isinstance(exc, HttpProcessingError):
             detail = self._guard.redactor().text(_detail(exc))[:300]
-            log.warning("bad request from %s: %s %s%s", request.remote, status, _reason(exc),
-                        f" in {detail}" if detail else "")
+            self._guard.notes.warning("bad", f"bad request from {request.remote}: {status} {_reason(exc)}"
+                                             f"{f' in {detail}' if detail else ''}")
         if request.writer.output_size > 0:
             raise ConnectionError("Response is sent already, cannot send another response with the error message")
         bad_input = isinstance(exc, HttpProcessingError)

@@ -161,3 +161,13 @@ async def test_a_client_hanging_up_half_way_through_its_body_is_no_error(serve: 
     reader, writer = await connect()
     writer.write(b"GET /__admin/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
     assert (await answer(reader)).startswith(b"HTTP/1.1 200 ")
+
+
+async def test_a_flood_of_bad_requests_is_one_line_with_a_count(serve: Any, caplog: pytest.LogCaptureFixture) -> None:
+    connect = await serve()
+    caplog.set_level(logging.WARNING)
+    for _ in range(50):
+        reader, writer = await connect()
+        writer.write(b"GET /x?a=" + SECRET.encode() + b"\x01 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert (await answer(reader)).split(b" ")[1] == b"400"
+    assert [record.getMessage()[:16] for record in caplog.records] == ["bad request from"]  # not fifty lines
