@@ -17,6 +17,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.fixtures import DOCS_PATH, report_fixture_costs
 from bench.load import LoadResult, measure
@@ -77,9 +78,10 @@ def rss_mb(pid: int) -> float:
 class Server:
     """A server subprocess that prints one line when it listens."""
 
-    def __init__(self, command: list[str]) -> None:
+    def __init__(self, command: list[str], stderr: Any = subprocess.PIPE) -> None:
+        """`stderr`: where its log goes (a file, for a server that logs more than a pipe holds unread)."""
         started = time.perf_counter()
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True,
                                         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
         line = self.process.stdout.readline() if self.process.stdout else ""
         if not line:
