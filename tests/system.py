@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
 import tempfile
-import time
 from contextlib import contextmanager
 from typing import Any, Iterator
 
@@ -52,39 +49,14 @@ def headless_chromium(programs: dict[str, str], capabilities: dict[str, Any] | N
             driver.quit()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @contextmanager
 def throwaway_redis() -> Iterator[str]:
     """A redis-server on a free loopback port, in its own temporary directory, with no persistence."""
+    from mockserver.testing.redis_server import RedisServerError, throwaway_redis_server
+
     programs = require_programs("redis-server", why="the Redis store's tests")
-    with tempfile.TemporaryDirectory(prefix="mockserver-redis-") as directory:
-        port = _free_port()
-        process = subprocess.Popen([programs["redis-server"], "--port", str(port), "--bind", "127.0.0.1",
-                                    "--save", "", "--appendonly", "no", "--dir", directory,
-                                    "--logfile", os.path.join(directory, "redis.log")],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            deadline = time.monotonic() + 10
-            while not _answers_ping(port):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    problem = process.stderr.read().decode() if process.stderr else ""
-                    pytest.fail(f"redis-server did not start on port {port}: {problem.strip()}", pytrace=False)
-                time.sleep(0.05)
-            yield f"redis://127.0.0.1:{port}/0"
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+    try:
+        with throwaway_redis_server(programs["redis-server"]) as url:
+            yield url
+    except RedisServerError as error:
+        pytest.fail(str(error), pytrace=False)

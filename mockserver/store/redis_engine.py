@@ -5,6 +5,8 @@ all processes see the same total order; each process applies the log in that
 order to its own copy of the worlds (reads stay local and fast). A request
 first brings its process up to date: one GET of the counter, shared by the
 requests that arrive together, plus the new commands when there are any.
+Every command on a request's path goes through one automatic pipeline
+(`redis_pipeline.py`), so requests in flight together share round trips.
 A commit appends, then applies everything up to its own command, and answers
 what applying it returned, exactly as every other process will compute it.
 Every `COMPACT_EVERY` commands a snapshot (the validated snapshot format, plus
@@ -12,7 +14,9 @@ fault rules) replaces the log before it, so a process that starts later loads
 the snapshot and replays only what followed.
 
 Rate-limit windows, the journal, the schedule of clock-driven work and live
-events live in Redis itself (atomic scripts); see `redis_keys.py`.
+events live in Redis itself (atomic scripts); see `redis_keys.py`. Live
+events: requests are read from the journal stream by a process whose
+dashboard listens; admin changes go over a pub/sub channel.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import itertools
 import logging
 import os
 import socket
-from typing import Any, Callable, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 from urllib.parse import urlsplit
 
 import orjson
@@ -35,6 +39,7 @@ from mockserver.store.engine import Store, StoreUnavailable
 from mockserver.store.redis_journal import RedisJournal
 from mockserver.store.redis_keys import FORMAT, KeyLayout, redis_url_parts
 from mockserver.store.redis_limits import RedisFixedWindows, RedisRateLimiter
+from mockserver.store.redis_pipeline import AutoPipeline
 from mockserver.store.redis_schedule import RedisSchedule
 
 log = logging.getLogger("mockserver.store")
@@ -54,8 +59,13 @@ class RedisStore(Store):
         import redis.asyncio as aioredis
 
         self.redis = aioredis.from_url(self.url, decode_responses=False, health_check_interval=30)
-        super().__init__(clock, RedisJournal(self.redis, self.keys, journal_capacity, journal_bytes))
-        self.schedule = RedisSchedule(self.redis, self.keys, lease_ms)
+        # Two lanes, each its own connection: the checks and changes a request waits for before it is handled
+        # never queue behind the (bulkier) journal entries of the requests that finished.
+        self.pipeline, self.journal_pipeline = AutoPipeline(self.redis), AutoPipeline(self.redis)
+        self.journal: RedisJournal
+        super().__init__(clock, RedisJournal(self.redis, self.journal_pipeline, self.keys, journal_capacity,
+                                             journal_bytes))
+        self.schedule = RedisSchedule(self.redis, self.pipeline, self.keys, lease_ms)
         self.applied = 0  # the last command applied here
         self._origin = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
         self._tokens = itertools.count(1)
@@ -63,10 +73,11 @@ class RedisStore(Store):
         self._own_token: int | None = None  # while one of this process's own commands is applied
         self._after_own: list[Callable[[], Any]] = []  # writes an own command leaves for after it is applied
         self._catching_up = asyncio.Lock()
-        self._barrier: asyncio.Future[None] | None = None
+        self._waiting: list[asyncio.Future[None]] = []  # requests waiting for the next check of the log
         self._syncer: asyncio.Task[None] | None = None
         self._limiters: list[RedisFixedWindows | RedisRateLimiter] = []
         self._subscriber: asyncio.Task[None] | None = None
+        self._follower: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
         self.meta: dict[str, str] = {}
         self.fresh: Callable[[dict[str, str]], None] = lambda meta: None  # rebuild at the store's start point
@@ -91,9 +102,11 @@ class RedisStore(Store):
         await self._reload()
 
     async def close(self) -> None:
-        for task in [*self._background, self._subscriber, self._syncer]:
+        for task in [*self._background, self._subscriber, self._follower, self._syncer]:
             if task is not None and not task.done():
                 task.cancel()
+        await self.pipeline.close()
+        await self.journal_pipeline.close()
         await self.redis.aclose()
 
     # -- commands ----------------------------------------------------------------------------------
@@ -103,11 +116,13 @@ class RedisStore(Store):
         command = orjson.dumps({"n": name, "a": args or {}, "t": self.clock.now_ms(), "o": self._origin,
                                 "k": token})
         cleared = [self.keys.schedule, self.keys.leases] if name in EPOCH_COMMANDS else []
+        sizes = 0  # where in the keys the journal's sizes list is, whose answer keys a reset deletes too
         if name == "reset":
-            cleared += [self.keys.journal, self.keys.journal_meta]
+            cleared += [self.keys.journal, self.keys.journal_meta, self.keys.journal_sizes]
+            sizes = 2 + len(cleared)
         self._mine[token] = (False, StoreUnavailable("the command was not applied"))  # before it can be
         try:
-            seq = int(await scripts.APPEND(self.redis, [self.keys.seq, self.keys.log, *cleared], [command]))
+            seq = int(await scripts.APPEND(self.pipeline, [self.keys.seq, self.keys.log, *cleared], [command, sizes]))
             await self._catch_up(seq)
         finally:
             ok, result = self._mine.pop(token)
@@ -120,32 +135,41 @@ class RedisStore(Store):
     async def sync(self) -> None:
         """Catch up with the log; requests that arrive while a check is out wait for the next one (which
         starts after they arrived), so one round trip serves them all."""
-        if self._barrier is None:
-            self._barrier = asyncio.get_running_loop().create_future()
-        barrier = self._barrier
-        if self._syncer is None or self._syncer.done():
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiting.append(waiter)
+        if self._syncer is None:
             self._syncer = asyncio.create_task(self._sync_loop(), name="mockserver-store-sync")
-        await asyncio.shield(barrier)
+        await waiter
 
     async def _sync_loop(self) -> None:
-        while self._barrier is not None:
-            barrier, self._barrier = self._barrier, None
-            try:
-                await self._catch_up()
-            except Exception as error:  # noqa: BLE001 - handed to every request that waited
-                if not barrier.done():
-                    barrier.set_exception(error)
-                    barrier.exception()  # retrieved: a barrier nobody awaits any more must not warn
-            else:
-                if not barrier.done():
-                    barrier.set_result(None)
+        waiting: list[asyncio.Future[None]] = []
+        try:
+            while self._waiting:
+                waiting, self._waiting = self._waiting, []
+                try:
+                    await self._catch_up()
+                except Exception as error:  # noqa: BLE001 - handed to every request that waited
+                    for waiter in waiting:
+                        if not waiter.done():
+                            waiter.set_exception(error)
+                else:
+                    for waiter in waiting:
+                        if not waiter.done():  # its request went away meanwhile
+                            waiter.set_result(None)
+        finally:
+            self._syncer = None
+            for waiter in (*waiting, *self._waiting):  # cancelled: the store is closing
+                if not waiter.done():
+                    waiter.cancel()
+            self._waiting = []
 
     async def _catch_up(self, until: int | None = None) -> None:
         async with self._catching_up:
             if until is None:
-                until = int(await self.redis.get(self.keys.seq) or 0)
+                until = int(await self.pipeline.execute_command("GET", self.keys.seq) or 0)
             if until > self.applied:
-                entries = await self.redis.xrange(self.keys.log, min=f"{self.applied + 1}-0", max=f"{until}-0")
+                entries = await self.pipeline.execute_command("XRANGE", self.keys.log, f"{self.applied + 1}-0",
+                                                              f"{until}-0")
                 if not entries or _seq(entries[0][0]) != self.applied + 1:
                     await self._reload_locked()  # compacted past what this process has applied
                     return
@@ -218,7 +242,7 @@ class RedisStore(Store):
         await scripts.COMPACT(self.redis, [self.keys.base, self.keys.log], [seq, orjson.dumps(base)])
 
     def _spawn(self, work: Any) -> None:
-        task = asyncio.create_task(work)
+        task = asyncio.ensure_future(work)
         self._background.add(task)
         task.add_done_callback(self._finished)
 
@@ -251,33 +275,59 @@ class RedisStore(Store):
         self._listeners.append(listener)
         if self._subscriber is None or self._subscriber.done():
             self._subscriber = asyncio.create_task(self._subscribe(), name="mockserver-store-events")
+            self._follower = asyncio.create_task(self._follow_journal(), name="mockserver-store-journal")
 
         def stop() -> None:
             self._listeners.remove(listener)
-            if not self._listeners and self._subscriber is not None:
-                self._subscriber.cancel()
-                self._subscriber = None
+            if not self._listeners:
+                for task in (self._subscriber, self._follower):
+                    if task is not None:
+                        task.cancel()
+                self._subscriber = self._follower = None
 
         return stop
 
     def publish(self, kind: str, payload: Any) -> None:
-        self._spawn(self.redis.publish(self.keys.events, kind.encode() + b" " + orjson.dumps(payload)))
+        self._spawn(self.pipeline.execute_command("PUBLISH", self.keys.events,
+                                                  kind.encode() + b" " + orjson.dumps(payload)))
+
+    async def _follow_journal(self) -> None:
+        """Requests for the live event stream, read from the journal."""
+        await _retrying("following the journal for live events",
+                        lambda: self.journal.follow(lambda entry: self._deliver("request", entry)))
 
     async def _subscribe(self) -> None:
-        pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
-        try:
-            await pubsub.subscribe(self.keys.events)
-            async for message in pubsub.listen():
-                kind, _, data = bytes(message["data"]).partition(b" ")
-                self._deliver(kind.decode(), orjson.loads(data))
-        finally:
-            await pubsub.aclose()
+        """Admin changes for the live event stream, from the pub/sub channel."""
+        async def listen() -> None:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                await pubsub.subscribe(self.keys.events)
+                async for message in pubsub.listen():
+                    kind, _, data = bytes(message["data"]).partition(b" ")
+                    self._deliver(kind.decode(), orjson.loads(data))
+            finally:
+                await pubsub.aclose()
+
+        await _retrying("listening for admin events", listen)
 
     # -- inspect ---------------------------------------------------------------------------------------
 
     async def describe(self) -> dict[str, Any]:
         return {"engine": self.kind, "url": _without_password(self.url), "prefix": self.keys.prefix,
-                "epoch": self.epoch, "applied": self.applied}
+                "epoch": self.epoch, "applied": self.applied,
+                "round_trips": self.pipeline.round_trips + self.journal_pipeline.round_trips,
+                "commands": self.pipeline.commands + self.journal_pipeline.commands}
+
+
+async def _retrying(what: str, work: Callable[[], Awaitable[None]]) -> None:
+    """Run `work` until cancelled; a connection problem is one error line, and `work` starts again a second
+    later (the live stream misses the events meanwhile; the journal and the state have them)."""
+    while True:
+        try:
+            await work()
+        except Exception as error:  # noqa: BLE001 - the live stream misses events, the server goes on
+            log.error("%s failed: %s: %s", what, type(error).__name__, error)
+        await asyncio.sleep(1.0)
 
 
 def _seq(entry_id: bytes) -> int:

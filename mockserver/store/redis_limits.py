@@ -37,7 +37,7 @@ class RedisFixedWindows(FixedWindows):
     async def take(self, key: str, now_ms: int) -> tuple[bool, int, int]:
         prefix = self._prefix()
         allowed, remaining, refills_in = await scripts.FIXED_WINDOW(
-            self.store.redis, [prefix + "w:" + key, prefix + "index"],
+            self.store.pipeline, [prefix + "w:" + key, prefix + "index"],
             [now_ms, self.period_ms, self.limit, _ttl_ms(self.period_ms)])
         return bool(allowed), int(remaining), int(refills_in)
 
@@ -87,7 +87,7 @@ class RedisRateLimiter(RateLimiter):
         keys = [f"{prefix}w:{key}:{window.name}" for window in self.windows]
         limits = [value for window in self.windows for value in (window.limit, window.period_ms)]
         member = f"{now_ms}:{os.getpid()}:{next(self._members)}"
-        found = await scripts.SLIDING_WINDOWS(self.store.redis, [*keys, prefix + "index"],
+        found = await scripts.SLIDING_WINDOWS(self.store.pipeline, [*keys, prefix + "index"],
                                               [now_ms, self._ttl, member, *limits])
         allowed = bool(found[0])
         state = [(window, int(found[1 + 2 * i]), int(float(found[2 + 2 * i])))

@@ -13,11 +13,12 @@ from typing import Any
 
 from mockserver.store import redis_scripts as scripts
 from mockserver.store.redis_keys import KeyLayout
+from mockserver.store.redis_pipeline import AutoPipeline
 
 
 class RedisSchedule:
-    def __init__(self, redis: Any, keys: KeyLayout, lease_ms: int) -> None:
-        self.redis, self.keys, self.lease_ms = redis, keys, lease_ms
+    def __init__(self, redis: Any, pipeline: AutoPipeline, keys: KeyLayout, lease_ms: int) -> None:
+        self.redis, self.pipeline, self.keys, self.lease_ms = redis, pipeline, keys, lease_ms
         self._adds: dict[str, int] = {}  # added while applying commands, written on the next flush
 
     def add(self, due_ms: int, member: str) -> None:
@@ -27,18 +28,19 @@ class RedisSchedule:
     async def flush(self) -> None:
         if self._adds:
             adds, self._adds = self._adds, {}
-            await self.redis.zadd(self.keys.schedule, adds, nx=True)
+            scored = [item for member, due in adds.items() for item in (due, member)]
+            await self.pipeline.execute_command("ZADD", self.keys.schedule, "NX", *scored)
 
     async def claim(self, now_ms: int, limit: int) -> list[tuple[int, str]]:
-        found = await scripts.CLAIM(self.redis, [self.keys.schedule, self.keys.leases], [now_ms, limit, self.lease_ms])
+        found = await scripts.CLAIM(self.pipeline, [self.keys.schedule, self.keys.leases], [now_ms, limit, self.lease_ms])
         return [(int(float(found[i])), found[i + 1].decode()) for i in range(0, len(found), 2)]
 
     async def release(self, due_ms: int, member: str) -> None:
-        await self.redis.zrem(self.keys.leases, f"{due_ms} {member}")
+        await self.pipeline.execute_command("ZREM", self.keys.leases, f"{due_ms} {member}")
 
     async def renew(self, held: list[tuple[int, str]]) -> None:
         if held:
-            await scripts.RENEW(self.redis, [self.keys.leases],
+            await scripts.RENEW(self.pipeline, [self.keys.leases],
                                 [self.lease_ms, *(f"{due} {member}" for due, member in held)])
 
     async def count(self) -> int:

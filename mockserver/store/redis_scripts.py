@@ -13,14 +13,18 @@ class Lua:
         self.text = text
         self.sha = hashlib.sha1(text.encode()).hexdigest()
 
+    def command(self, keys: Sequence[Any], args: Sequence[Any] = ()) -> tuple[Any, ...]:
+        return ("EVALSHA", self.sha, len(keys), *keys, *args)
+
     async def __call__(self, redis: Any, keys: Sequence[Any], args: Sequence[Any] = ()) -> Any:
+        """Run it through `redis`: a client, or the store's `AutoPipeline` (anything with `execute_command`)."""
         from redis.exceptions import NoScriptError
 
         try:
-            return await redis.evalsha(self.sha, len(keys), *keys, *args)
+            return await redis.execute_command(*self.command(keys, args))
         except NoScriptError:  # a new or restarted server: load it, then call it again
-            await redis.script_load(self.text)
-            return await redis.evalsha(self.sha, len(keys), *keys, *args)
+            await redis.execute_command("SCRIPT", "LOAD", self.text)
+            return await redis.execute_command(*self.command(keys, args))
 
 # Start a store, or join one: the first process writes where every process starts from.
 # KEYS: meta. ARGV: field, value, field, value, ... Returns the meta hash as a flat list.
@@ -31,13 +35,38 @@ end
 return redis.call('HGETALL', KEYS[1])
 """)
 
+# The journal keeps each answer body in a string key of its own (cheap to write, never passed through Lua);
+# its sizes list names them: an item is "<held bytes>" or "<held bytes> <answer key>", oldest entry first.
+_FORGET_ANSWERS = """
+local function forget_answers(items)
+  local keys = {}
+  for _, item in ipairs(items) do
+    local key = string.match(item, '^%d+ (.+)$')
+    if key then keys[#keys + 1] = key end
+    if #keys == 500 then redis.call('DEL', unpack(keys)); keys = {} end
+  end
+  if #keys > 0 then redis.call('DEL', unpack(keys)) end
+end
+"""
+
 # Append a command to the log. KEYS: seq, log, then keys to delete with it (a reset's schedule, journal).
-# ARGV: the command's JSON. Returns its number.
-APPEND = Lua("""
+# ARGV: the command's JSON; the position in KEYS of a journal sizes list deleted with it, whose answer keys
+# go too (0: none). Returns its number.
+APPEND = Lua(_FORGET_ANSWERS + """
 local seq = redis.call('INCR', KEYS[1])
 redis.call('XADD', KEYS[2], seq .. '-0', 'c', ARGV[1])
+local sizes = tonumber(ARGV[2] or 0)
+if sizes > 0 then forget_answers(redis.call('LRANGE', KEYS[sizes], 0, -1)) end
 for i = 3, #KEYS do redis.call('DEL', KEYS[i]) end
 return seq
+""")
+
+# Empty the journal, keeping its numbering. KEYS: journal, journal meta, journal sizes.
+JOURNAL_WIPE = Lua(_FORGET_ANSWERS + """
+forget_answers(redis.call('LRANGE', KEYS[3], 0, -1))
+redis.call('DEL', KEYS[1], KEYS[3])
+redis.call('HSET', KEYS[2], 'bytes', 0, 'dropped', 0)
+return 1
 """)
 
 # Keep a snapshot taken after command ARGV[1] (unless a later one is kept), then trim the log up to it.
@@ -87,25 +116,42 @@ for i = 2, #ARGV do redis.call('ZADD', KEYS[1], 'XX', until_ms, ARGV[i]) end
 return #ARGV - 1
 """)
 
-# Record a journal entry. KEYS: journal, journal meta. ARGV: entry JSON, body, answer body, held bytes,
-# capacity, max bytes, events channel, summary JSON (its seq is filled in here).
-# The oldest entries fall out while the journal holds more than its bounds allow.
-JOURNAL_ADD = Lua("""
-local seq = redis.call('HINCRBY', KEYS[2], 'next', 1)
-redis.call('XADD', KEYS[1], seq .. '-0', 'e', ARGV[1], 'b', ARGV[2], 'a', ARGV[3], 's', ARGV[4])
-local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', tonumber(ARGV[4]))
-local length = redis.call('XLEN', KEYS[1])
-local capacity, max_bytes = tonumber(ARGV[5]), tonumber(ARGV[6])
-while length > 1 and (length > capacity or bytes > max_bytes) do
-  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
-  local size = 0
-  for i = 1, #oldest[2], 2 do if oldest[2][i] == 's' then size = tonumber(oldest[2][i + 1]) end end
-  redis.call('XDEL', KEYS[1], oldest[1])
-  bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -size)
-  redis.call('HINCRBY', KEYS[2], 'dropped', 1)
-  length = length - 1
+# Record journal entries (their answer bodies were written just before, each to its own key). KEYS: journal,
+# journal meta, journal sizes. ARGV: capacity, max bytes, then for each entry: its JSON, request body, answer
+# key ('' when there is no answer body), held bytes. Entries are numbered without gaps (a wipe keeps the
+# numbering), so the oldest is <next - length + 1> and the oldest k fall out with one XTRIM MINID, their
+# answer keys with them. The oldest entries fall out while the journal holds more than its bounds allow.
+# Returns the last number. (Redis >= 6.2: LPOP with a count, XTRIM MINID.)
+JOURNAL_ADD = Lua(_FORGET_ANSWERS + """
+local capacity, max_bytes = tonumber(ARGV[1]), tonumber(ARGV[2])
+local count = (#ARGV - 2) / 4
+local seq = redis.call('HINCRBY', KEYS[2], 'next', count) - count
+local items, added = {}, 0
+for i = 3, #ARGV, 4 do
+  seq = seq + 1
+  redis.call('XADD', KEYS[1], seq .. '-0', 'e', ARGV[i], 'b', ARGV[i + 1], 'a', ARGV[i + 2])
+  items[#items + 1] = ARGV[i + 2] == '' and ARGV[i + 3] or (ARGV[i + 3] .. ' ' .. ARGV[i + 2])
+  added = added + tonumber(ARGV[i + 3])
 end
-redis.call('PUBLISH', ARGV[7], 'request ' .. string.gsub(ARGV[8], '"seq":0', '"seq":' .. seq, 1))
+redis.call('RPUSH', KEYS[3], unpack(items))
+local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', added)
+local length = redis.call('XLEN', KEYS[1])
+local drop, freed, gone = math.min(math.max(0, length - capacity), length - 1), 0, {}
+if drop > 0 then gone = redis.call('LPOP', KEYS[3], drop) or {} end
+for _, item in ipairs(gone) do freed = freed + tonumber(string.match(item, '^%d+')) end
+while length - drop > 1 and bytes - freed > max_bytes do
+  local item = redis.call('LPOP', KEYS[3])
+  if not item then break end
+  gone[#gone + 1] = item
+  freed = freed + tonumber(string.match(item, '^%d+'))
+  drop = drop + 1
+end
+if drop > 0 then
+  forget_answers(gone)
+  redis.call('XTRIM', KEYS[1], 'MINID', (seq - length + 1 + drop) .. '-0')
+  redis.call('HINCRBY', KEYS[2], 'bytes', -freed)
+  redis.call('HINCRBY', KEYS[2], 'dropped', drop)
+end
 return seq
 """)
 

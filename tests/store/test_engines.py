@@ -188,3 +188,56 @@ async def test_keys_are_bounded_and_expire(make_client: ClientFactory, redis_url
     windows = [key async for key in store.redis.scan_iter(match=store.keys.prefix + "rl:*")]
     ttls = [await store.redis.pttl(key) for key in windows]
     assert windows and all(0 < ttl <= 3_600_000 + 86_400_000 for ttl in ttls)
+
+
+async def test_answer_bodies_are_kept_apart_and_go_with_their_entries(make_client: ClientFactory,
+                                                                     redis_url: str) -> None:
+    one, other = await _pair(make_client, redis_url, providers=("appdotnet",), journal_size=3)
+    for client in (one, other, one, other, one):
+        assert (await client.get("/stream/0/users/me/interactions?count=2", headers=ADN)).status == 200
+    store = one.app[STORE]
+
+    async def answers() -> int:
+        return len([key async for key in store.redis.scan_iter(match=store.keys.prefix + "journal:answer:*")])
+
+    assert await answers() == 3  # one for each entry still held
+    newest = (await (await other.get("/__admin/journal")).json())["entries"][-1]
+    detail = await (await other.get(f"/__admin/journal/{newest['seq']}")).json()  # answered by the other server
+    assert detail["answer"]["status"] == 200 and len(detail["answer"]["body"]["data"]) == 2
+    assert (await one.delete("/__admin/journal")).status == 200
+    assert await answers() == 0
+    await one.get("/stream/0/users/me/interactions?count=2", headers=ADN)
+    assert (await other.post("/__admin/reset")).status == 200
+    assert await answers() == 0 and await store.redis.llen(store.keys.journal_sizes) == 0
+
+
+async def test_the_event_stream_follows_the_journal_across_a_reset(make_client: ClientFactory,
+                                                                   redis_url: str) -> None:
+    one, other = await _pair(make_client, redis_url, providers=("outx",))
+    for _ in range(3):
+        await one.get(f"/api-interactions?watchlist_id={DOCS_WATCHLIST}", headers={"x-api-key": OUTX_KEY})
+    async with other.get("/__admin/events") as stream:
+        assert (await stream.content.readuntil(b"\n\n")).startswith(b"retry")
+        await asyncio.sleep(0.1)  # following the journal from its newest entry
+        assert (await one.post("/__admin/reset")).status == 200  # numbered from 1 again
+        await one.get(f"/api-interactions?watchlist_id={DOCS_WATCHLIST}", headers={"x-api-key": OUTX_KEY})
+        frames = []
+        while not any(frame.startswith(b"event: request") for frame in frames):
+            frames.append(await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 5))
+    request = next(frame for frame in frames if frame.startswith(b"event: request"))
+    assert request.startswith(b"event: request\nid: 1\n")
+    assert any(frame.startswith(b"event: admin") and b"/__admin/reset" in frame for frame in frames)
+
+
+async def test_a_dashboard_on_a_quiet_server_keeps_seeing_requests(make_client: ClientFactory, redis_url: str,
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    # A socket timeout of 0.6 s: following the journal must never wait longer than that in one read.
+    one, other = await _pair(make_client, f"{redis_url}&socket_timeout=0.6", providers=("outx",))
+    async with other.get("/__admin/events") as stream:
+        assert (await stream.content.readuntil(b"\n\n")).startswith(b"retry")
+        await asyncio.sleep(1.5)  # quiet for longer than the timeout
+        await one.get(f"/api-interactions?watchlist_id={DOCS_WATCHLIST}", headers={"x-api-key": OUTX_KEY})
+        await one.post("/__admin/clock/advance", json={"by": "1s"})
+        events = [await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 5) for _ in range(2)]
+    assert sorted(event.split(b"\n", 1)[0] for event in events) == [b"event: admin", b"event: request"]
+    assert not [record for record in caplog.records if record.name == "mockserver.store"]
