@@ -412,7 +412,7 @@ def store_command(args: argparse.Namespace) -> int:
     print(f"store {found['url']}, prefix {found['prefix']!r}")
     for key, what in found["keys"].items():
         print(f"  {key:<32} {json.dumps(what) if not isinstance(what, str) else what}")
-        print(f"  {'':<32} ({found['layout'].get(key, 'rate-limit windows')})")
+        print(f"  {'':<32} ({found['layout'][key]})")
     redis_facts = found["redis"]
     print(f"redis: memory {redis_facts['used_memory_human']}, AOF {'on' if redis_facts['aof_enabled'] else 'off'}")
     return 0

@@ -23,6 +23,14 @@ async def _reachable(redis: Any, url: str) -> None:
         raise StoreUnavailable(f"cannot reach the Redis store at {url}: {error}") from None
 
 
+async def _count(redis: Any, keys: KeyLayout, pattern: str) -> int:
+    """How many keys under the prefix match `pattern` (SCAN: never blocks the server)."""
+    found = 0
+    async for _ in redis.scan_iter(match=keys.all_keys_pattern()[:-1] + pattern, count=1000):
+        found += 1
+    return found
+
+
 async def _inspect(url: str) -> dict[str, Any]:
     redis, keys = _client(url)
     try:
@@ -31,9 +39,8 @@ async def _inspect(url: str) -> dict[str, Any]:
         if "scenario" in meta:
             meta["scenario"] = f"{len(meta['scenario'])} bytes of JSON"
         base = await redis.get(keys.base)
-        windows = 0
-        async for _ in redis.scan_iter(match=keys.all_keys_pattern().replace("*", "rl:*"), count=1000):
-            windows += 1
+        answers = await _count(redis, keys, "journal:answer:*")
+        windows = await _count(redis, keys, "rl:*")
         journal = {k.decode(): int(v) for k, v in (await redis.hgetall(keys.journal_meta)).items()}
         counts = {
             keys.meta: meta or None,
@@ -45,8 +52,10 @@ async def _inspect(url: str) -> dict[str, Any]:
             keys.leases: await redis.zcard(keys.leases),
             keys.journal: await redis.xlen(keys.journal),
             keys.journal_meta: journal,
+            keys.journal_sizes: await redis.llen(keys.journal_sizes),
             keys.events: f"{(await redis.pubsub_numsub(keys.events))[0][1]} subscriber(s)",
-            keys.prefix + "rl:*": f"{windows} key(s)",
+            keys.prefix + "journal:answer:<writer>:<n>": f"{answers} key(s)",
+            keys.prefix + "rl:<epoch>:<limiter>:w:<key>[:<window>]": f"{windows} key(s)",
         }
         memory = await redis.info("memory")
         persistence = await redis.info("persistence")

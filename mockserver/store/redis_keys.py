@@ -67,13 +67,26 @@ class KeyLayout:
         return self.prefix + "journal:meta"
 
     @property
+    def journal_sizes(self) -> str:
+        """list: for each stored journal entry, oldest first, the bytes it holds (for the byte bound) and the
+        key of its answer body"""
+        return self.prefix + "journal:sizes"
+
+    def journal_answer(self, writer: str, number: int) -> str:
+        """string: the answer body of one journal entry (its writer process's token and number), deleted with
+        the entry"""
+        return f"{self.prefix}journal:answer:{writer}:{number}"
+
+    @property
     def events(self) -> str:
-        """pub/sub channel: live events for the dashboard's stream, from every process"""
+        """pub/sub channel: admin changes, for the dashboard's stream in every process (requests it reads from
+        the journal stream itself)"""
         return self.prefix + "events"
 
     def windows(self, epoch: int, name: str) -> str:
-        """rate-limit windows of one limiter in one epoch: <prefix>rl:<epoch>:<name>:<key>[:<window>], with a
-        TTL; <prefix>rl:<epoch>:<name>:index (set) lists the keys that have one"""
+        """hash (a fixed window: o opened at, c count) or sorted set (a sliding window's request instants), one
+        per key (and window) of a limiter in one epoch, expiring a day after its period;
+        <prefix>rl:<epoch>:<limiter>:index (a set) lists them"""
         return f"{self.prefix}rl:{epoch}:{name}:"
 
     def all_keys_pattern(self) -> str:
@@ -82,6 +95,13 @@ class KeyLayout:
 
 def describe_layout(layout: KeyLayout) -> list[tuple[str, str]]:
     """(key, what it holds) for every key, as `mockserver store inspect` and the docs show them."""
-    fixed = [(getattr(layout, name), (getattr(KeyLayout, name).__doc__ or "").strip())
-             for name in ("meta", "seq", "log", "base", "schedule", "leases", "journal", "journal_meta", "events")]
-    return fixed + [(layout.prefix + "rl:<epoch>:<limiter>:<key>", (KeyLayout.windows.__doc__ or "").strip())]
+    fixed = [(getattr(layout, name), _what(getattr(KeyLayout, name)))
+             for name in ("meta", "seq", "log", "base", "schedule", "leases", "journal", "journal_meta",
+                          "journal_sizes", "events")]
+    return fixed + [(layout.prefix + "journal:answer:<writer>:<n>", _what(KeyLayout.journal_answer)),
+                    (layout.prefix + "rl:<epoch>:<limiter>:w:<key>[:<window>]", _what(KeyLayout.windows))]
+
+
+def _what(member: object) -> str:
+    """A key's docstring as one line."""
+    return " ".join((getattr(member, "__doc__", None) or "").split())
