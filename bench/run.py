@@ -1,4 +1,4 @@
-"""`make bench`: the mock's main read endpoints side by side with a bare aiohttp baseline.
+"""`make bench`: the mock's main read endpoints side by side with a bare aiohttp baseline (then bench.store).
 
 Everything is measured in one run, on loopback, so the ratios (mock / baseline)
 mean something on a noisy 2-core machine where absolute numbers do not.
@@ -251,6 +251,10 @@ def main() -> int:
                        f"after the runs (target < 150)", mock.startup_s < 2 and memory < 150, "memory/start-up")
         finally:
             mock.stop()
+    # The Redis store against the memory store (skipped, with one line, without redis-server).
+    from bench.store import report_store_scale
+
+    report_store_scale(report, args.seconds, args.connections, args.tool)
     print(f"\n{len(report.misses)} target(s) missed: {', '.join(report.misses)}" if report.misses
           else "\nall measured targets met", flush=True)
     return 0
