@@ -107,7 +107,12 @@ class Scheduler:
         if self.shared is None:
             return
         free = self.max_running - len(self._running) - len(self._queue)
-        for due_ms, member in await self.shared.claim(self.clock.now_ms(), max(free, 0)):
+        claimed = await self.shared.claim(self.clock.now_ms(), max(free, 0))
+        if claimed and self.catch_up is not None:
+            # What the jobs act on may have changed between the last catch-up and the claim (another process
+            # finished this very attempt and released it): a job must see that, or it would run twice.
+            await self.catch_up()
+        for due_ms, member in claimed:
             kind, _, key = member.partition(" ")
             self._held.add((due_ms, member))
             self.call_at(due_ms, self._released(due_ms, member, self._named(kind, key)))

@@ -22,14 +22,14 @@ class RedisSchedule:
         self._adds: dict[str, int] = {}  # added while applying commands, written on the next flush
 
     def add(self, due_ms: int, member: str) -> None:
-        """Every process applying the same command adds the same member: NX makes it one job."""
+        """Every process applying the same command adds the same member: it is one job (see SCHEDULE)."""
         self._adds[member] = due_ms
 
     async def flush(self) -> None:
         if self._adds:
             adds, self._adds = self._adds, {}
-            scored = [item for member, due in adds.items() for item in (due, member)]
-            await self.pipeline.execute_command("ZADD", self.keys.schedule, "NX", *scored)
+            await scripts.SCHEDULE(self.pipeline, [self.keys.schedule, self.keys.leases],
+                                   [item for member, due in adds.items() for item in (due, member)])
 
     async def claim(self, now_ms: int, limit: int) -> list[tuple[int, str]]:
         found = await scripts.CLAIM(self.pipeline, [self.keys.schedule, self.keys.leases], [now_ms, limit, self.lease_ms])

@@ -82,6 +82,19 @@ redis.call('XTRIM', KEYS[2], 'MINID', (tonumber(ARGV[1]) + 1) .. '-0')
 return 1
 """)
 
+# Schedule work. KEYS: schedule, leases. ARGV: due, member, due, member, ... Every process applying the same
+# command adds the same member; one already waiting stays as it is (NX), and one claimed meanwhile (a process
+# that joins late replays commands whose work is under way) is not added again, which would run it twice.
+SCHEDULE = Lua("""
+local added = 0
+for i = 1, #ARGV, 2 do
+  if not redis.call('ZSCORE', KEYS[2], ARGV[i] .. ' ' .. ARGV[i + 1]) then
+    added = added + redis.call('ZADD', KEYS[1], 'NX', ARGV[i], ARGV[i + 1])
+  end
+end
+return added
+""")
+
 # Claim due work with a lease. KEYS: schedule, leases. ARGV: now (mock clock), limit, lease ms.
 # Expired leases (a process died holding them) go back to the schedule first, at their own due instant.
 # Returns due, member, due, member, ...

@@ -178,3 +178,62 @@ async def test_work_its_owner_forgot_is_swept_out_never_started_and_never_next_d
     assert scheduler.pending() == 3 and scheduler.next_due_ms() == 1_000 + 19_997
     scheduler.clock.advance(10**6)
     assert await scheduler.run_due() == 3 and ran == [19_997, 19_998, 19_999]
+
+
+class _OneSharedJob:
+    """A shared schedule (store/redis_schedule.py's calls) holding one due job."""
+
+    lease_ms = 30_000
+
+    def __init__(self) -> None:
+        self.waiting = [(1_000, "attempt dlv_1")]
+        self.released: list[str] = []
+
+    def add(self, due_ms: int, member: str) -> None:
+        self.waiting.append((due_ms, member))
+
+    async def flush(self) -> None:
+        pass
+
+    async def claim(self, now_ms: int, limit: int) -> list[tuple[int, str]]:
+        claimed, self.waiting = self.waiting[:limit], self.waiting[limit:]
+        return claimed
+
+    async def release(self, due_ms: int, member: str) -> None:
+        self.released.append(member)
+
+    async def renew(self, held: list[tuple[int, str]]) -> None:
+        pass
+
+    async def count(self) -> int:
+        return len(self.waiting)
+
+
+async def test_a_claimed_shared_job_sees_the_state_as_of_its_claim() -> None:
+    state = {"done_elsewhere": False, "seen": False}  # what the last catch-up brought in
+    scheduler = Scheduler(Clock(frozen_at_ms=2_000))
+    shared = _OneSharedJob()
+    scheduler.shared = shared
+    catch_ups = 0
+
+    async def catch_up() -> None:
+        nonlocal catch_ups
+        catch_ups += 1
+        state["seen"] = state["done_elsewhere"]
+
+    async def claim(now_ms: int, limit: int) -> list[tuple[int, str]]:
+        # Another process makes this attempt and releases it between the catch-up before the claim and the claim.
+        state["done_elsewhere"] = True
+        return await _OneSharedJob.claim(shared, now_ms, limit)
+
+    shared.claim = claim  # type: ignore[method-assign]
+    attempts: list[str] = []
+
+    async def attempt(key: str) -> None:
+        if not state["seen"]:  # a job acts on what its process knows
+            attempts.append(key)
+
+    scheduler.catch_up = catch_up
+    scheduler.handle("attempt", attempt)
+    await scheduler.run_due()
+    assert attempts == [] and shared.released == ["attempt dlv_1"] and catch_ups >= 2

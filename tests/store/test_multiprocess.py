@@ -139,13 +139,14 @@ def test_work_claimed_by_a_process_killed_with_sigkill_is_done_by_another(redis_
             request_id = call(f"{doomed}/person/interactions", {"social_media_url": "https://x.com/janedoe",
                                                                "type": "followers", "max_results": 3,
                                                                "callback_url": receiver.url}, NYNE)["data"]["request_id"]
-            assert receiver.held.wait(15)
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait(10)
-        receiver.release.set()
-        with serving(*common) as (survivor, _):
-            wait_until(lambda: call(f"{survivor}/__admin/providers/nyne/callbacks")[0]["state"] == "delivered", 20)
-            delivery = call(f"{survivor}/__admin/providers/nyne/callbacks")[0]
+            assert receiver.held.wait(15)  # the doomed process holds the attempt's lease
+            with serving(*common) as (survivor, _):  # running before the other dies
+                os.kill(process.pid, signal.SIGKILL)
+                process.wait(10)
+                receiver.release.set()
+                wait_until(lambda: call(f"{survivor}/__admin/providers/nyne/callbacks")[0]["state"] == "delivered",
+                           20)
+                delivery = call(f"{survivor}/__admin/providers/nyne/callbacks")[0]
     finally:
         receiver.close()
     assert receiver.posts == [request_id, request_id]  # the killed process's attempt, then the survivor's
