@@ -61,6 +61,10 @@ class Report:
         if met is False:
             self.misses.append(what or line)
 
+    def summary(self) -> str:
+        return (f"\n{len(self.misses)} target(s) missed: {', '.join(self.misses)}" if self.misses
+                else "\nall measured targets met")
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -255,8 +259,7 @@ def main() -> int:
     from bench.store import report_store_scale
 
     report_store_scale(report, args.seconds, args.connections, args.tool)
-    print(f"\n{len(report.misses)} target(s) missed: {', '.join(report.misses)}" if report.misses
-          else "\nall measured targets met", flush=True)
+    print(report.summary(), flush=True)
     return 0
 
 

@@ -276,8 +276,7 @@ def main() -> int:
     args = parser.parse_args()
     report = Report()
     report_store_scale(report, args.seconds, args.connections, args.tool)
-    print(f"\n{len(report.misses)} target(s) missed: {', '.join(report.misses)}" if report.misses
-          else "\nall measured targets met", flush=True)
+    print(report.summary(), flush=True)
     return 0
 
 
