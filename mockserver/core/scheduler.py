@@ -55,6 +55,10 @@ class SharedSchedule(Protocol):
     async def count(self) -> int: ...
 
 
+def _alive(entry: tuple[int, int, Job, Live | None]) -> bool:
+    return entry[3] is None or entry[3]()
+
+
 def _name(job: Job) -> str:
     return getattr(job, "__qualname__", None) or type(job).__name__
 
@@ -149,17 +153,17 @@ class Scheduler:
 
     def _sweep(self) -> None:
         """Drop dead entries; the next sweep waits until the queue has doubled again."""
-        self._queue = [entry for entry in self._queue if entry[3] is None or entry[3]()]
+        self._queue = [entry for entry in self._queue if _alive(entry)]
         heapq.heapify(self._queue)
         self._sweep_at = max(_SWEEP_FLOOR, 2 * len(self._queue))
 
     def _drop_dead_head(self) -> None:
-        while self._queue and self._queue[0][3] is not None and not self._queue[0][3]():
+        while self._queue and not _alive(self._queue[0]):
             heapq.heappop(self._queue)
 
     def pending(self) -> int:
         """Jobs waiting for their instant (or for a free slot), dead ones not counted."""
-        return sum(1 for entry in self._queue if entry[3] is None or entry[3]())
+        return sum(1 for entry in self._queue if _alive(entry))
 
     async def scheduled(self) -> int:
         """Jobs waiting, here or (with a shared schedule) in any process."""
