@@ -9,11 +9,13 @@ import pytest
 
 from mockserver.core.clock import DAY_MS
 from mockserver.core.jobs import JobStore
+from mockserver.core.memo import MAX_MEMO_BYTES
 from mockserver.providers.outfame import world as outfame_world
 from mockserver.providers.outfame.timeline import FOLDED_EVENTS, MAX_EVENTS
 from mockserver.store.appkeys import PROVIDERS, SCHEDULER
 from tests.abuse.conftest import exported
 from tests.conftest import ClientFactory
+from tests.providers.appdotnet.test_memo import ANCHOR, query, viewer
 from tests.providers.outfame.conftest import DOCS_ACCOUNT, DOCS_NOW_MS
 from tests.providers.outx.test_agent_http import OLDEST_ADMIN, a_tracked_post, interactions, like, task
 
@@ -112,3 +114,13 @@ async def test_a_limited_nyne_key_submits_at_a_cost_independent_of_its_jobs_in_f
     newest = (await (await client.get("/__admin/providers/nyne/jobs")).json())["jobs"][0]
     # Two at a time, five seconds each: the 620th job waits for the 309 pairs before it.
     assert newest["status"] == "pending" and newest["completes_ms"] - newest["submitted_ms"] == 310 * 5_000
+
+
+def test_big_app_net_pages_do_not_pile_up_in_the_answer_memo() -> None:
+    """A client paging with count=200 (650 KB a page): the memo, bounded by entries alone, held gigabytes
+    (1,000 such pages: a served mock at 705 MB)."""
+    v = viewer(interactions=4_000)
+    for page in range(16):  # 10 MB of answers
+        body, payload = v.interactions_page(query(count=200, before_id=4_000 - 200 * page), ANCHOR)
+        assert len(body["data"]) == 200 and len(payload) > 500_000
+    assert v._pages.bytes <= MAX_MEMO_BYTES and len(v._pages) < 16

@@ -7,6 +7,7 @@ from typing import Any
 import orjson
 
 from mockserver.core.clock import DAY_MS
+from mockserver.core.memo import AnswerMemo
 from mockserver.core.world import DerivedParts, derive, pick, stable_key, unit_float
 from mockserver.providers.appdotnet.content import LOCALES, TIMEZONES
 from mockserver.providers.appdotnet.params import Paging, StreamQuery
@@ -49,7 +50,7 @@ class Viewer:
         # Rendered answers and objects. Everything here is a pure function of the seed, the options and
         # the clock, and each key names the counts through which the clock reaches the value (how many
         # interactions and posts exist by now), so an entry is never stale and a frozen clock hits every time.
-        self._pages: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
+        self._pages: AnswerMemo[tuple[dict[str, Any], bytes]] = AnswerMemo(_CACHE_SIZE)
         self._interactions: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._posts: dict[tuple[Any, ...], dict[str, Any]] = {}
         self._mes: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -248,7 +249,7 @@ class Viewer:
         if found is None:
             body = self._page(query.chosen.actions, query.paging, query.options, now_ms)
             found = (body, orjson.dumps(body))
-            _remember(self._pages, cache_key, found)
+            self._pages.put(cache_key, found, len(found[1]))
         return found
 
     def _page(self, actions: frozenset[str] | None, paging: Paging, options: RenderOptions,

@@ -9,6 +9,7 @@ from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms
 from mockserver.core.errors import ApiError, StateProblem, state_part
+from mockserver.core.memo import AnswerMemo
 from mockserver.core.world import DerivedParts, Pools, derive, unit_float
 from mockserver.providers.outfame import errors
 from mockserver.providers.outfame.accounts import (
@@ -23,6 +24,7 @@ QUEUE_HORIZON_MS = 15 * 60_000  # attempts planned this soon are the queue, show
 _PLAN_CACHE_SIZE = 256
 # Whole answers and rendered actions kept; when full a cache starts over (cheap, and the working set refills).
 _ANSWER_CACHE_SIZE = 1024
+_PAGE_ITEM_BYTES = 200  # about what one action of an activity page is as JSON (a page and its bytes hold ~3x that)
 _ACTION_CACHE_SIZE = 8192
 _S_RESUME, _S_RATES = 60, 61
 # Follow-back rates per action type: (lowest, spread); drawn once per account and day.
@@ -54,7 +56,7 @@ class OutfameWorld:
         # makes new ones, never equal to an old one) and its revision (every pause or resume changes it),
         # so nothing cached before a change can answer after it. The clock enters only through counts of
         # attempts, which change exactly when an answer does.
-        self._pages: dict[tuple[Any, ...], ActivityPage] = {}
+        self._pages: AnswerMemo[ActivityPage] = AnswerMemo(_ANSWER_CACHE_SIZE)
         self._stats: dict[tuple[Any, ...], dict[str, Any]] = {}
         # Rendered actions, keyed by everything `render.action` reads, so they outlive plan changes.
         self._actions: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -104,7 +106,7 @@ class OutfameWorld:
         page = self._pages.get(key)
         if page is None:
             page = self._activity(account, plan, kind, limit, before_seq, shown, now_ms)
-            _remember(self._pages, key, page, _ANSWER_CACHE_SIZE)
+            self._pages.put(key, page, _PAGE_ITEM_BYTES * len(page.data))
         return page
 
     def _activity(self, account: Account, plan: DayPlan, kind: int | None, limit: int, before_seq: int | None,

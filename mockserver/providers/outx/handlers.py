@@ -13,6 +13,7 @@ from mockserver.core.auth import CredentialIndex
 from mockserver.core.clock import Clock
 from mockserver.core.http import Reply
 from mockserver.core.jobs import Job
+from mockserver.core.memo import AnswerMemo
 from mockserver.core.pagination import MAX_PAGE, PageRequest, parse_positive_int, total_pages
 from mockserver.providers.outx import errors
 from mockserver.providers.outx.agent import ACTIVITY_URN
@@ -37,7 +38,7 @@ class OutxApi:
         self.world = world
         self.keys = CredentialIndex(world.api_keys)
         # Whole answers with their bytes, keyed on the request and the watchlist's state_key.
-        self._answers: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
+        self._answers: AnswerMemo[tuple[dict[str, Any], bytes]] = AnswerMemo(_ANSWER_CACHE_SIZE)
 
     def authenticate(self, request: web.Request) -> Team:
         presented = request.headers.get("x-api-key", "")
@@ -82,9 +83,7 @@ class OutxApi:
                 "graph_data": watchlist.graph(selection, now),
             }
             answer = (body, orjson.dumps(body))
-            if len(self._answers) >= _ANSWER_CACHE_SIZE:
-                self._answers.clear()
-            self._answers[key] = answer
+            self._answers.put(key, answer, len(answer[1]))
         return Reply(answer[0], encoded=answer[1])
 
 

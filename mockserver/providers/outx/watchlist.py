@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mockserver.core.clock import DAY_MS, date_of_ms, day_start_ms
+from mockserver.core.memo import AnswerMemo
 from mockserver.core.timeline import Timeline
 from mockserver.core.world import Pools, derive, derived_uuid, pick, slugify, stable_key, unit_float
 from mockserver.providers.outx.content import OutxContent
@@ -34,6 +35,7 @@ GRAPH_DAYS = 7
 _ONLY = {kind: frozenset({kind}) for kind in INTERACTION_TYPES}
 _MATCHES_CACHE_SIZE = 256
 _RENDER_CACHE_SIZE = 4096  # rendered interactions and posts kept per watchlist
+_ITEM_BYTES = 1200  # about what one interaction of a page is as JSON (its dicts hold about twice that)
 
 # Salts: independent random values drawn for the same item.
 _S_TIME, _S_ID, _S_TEXT, _S_POST, _S_ACTOR, _S_KIND = range(6)
@@ -224,7 +226,7 @@ class Watchlist:
         self._past_days: dict[tuple[Selection, int, int], dict[str, Any]] = {}
         # Answers depend on the clock only through how many items exist by then, which
         # changes every few minutes, not every millisecond: memoise on that count.
-        self._pages: dict[tuple[Any, ...], InteractionsPage] = {}
+        self._pages: AnswerMemo[InteractionsPage] = AnswerMemo(_RENDER_CACHE_SIZE)
         self._todays: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     # -- time <-> index ------------------------------------------------------
@@ -309,7 +311,7 @@ class Watchlist:
         cached = self._pages.get(key)
         if cached is None:
             cached = self._page(selection, offset, size, now_ms, n, self._extra(selection, now_ms))
-            _remember(self._pages, key, cached)
+            self._pages.put(key, cached, _ITEM_BYTES * len(cached.data))
         return cached
 
     def _page(self, selection: Selection, offset: int, size: int, now_ms: int, n: int,
