@@ -1,7 +1,8 @@
 """The hostile half of `python -m bench.soak --hostile`: what issue 16's review threw at the mock, on a loop.
 
 Runs in a process of its own against one server on loopback, at a fixed rate
-and for a bounded time: deep and large JSON bodies, requests aiohttp cannot
+and for a bounded time: deep and large JSON bodies, the biggest pages the
+providers serve (a new one each time), requests aiohttp cannot
 parse (a bad byte in the query, a URL over 8,190 bytes, a broken header,
 Content-Length with Transfer-Encoding), requests abandoned half-way, slow
 heads and slow bodies held open all along, and hostile admin calls (state
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
 import time
 from collections import Counter
@@ -24,6 +26,7 @@ import aiohttp
 
 OTHER_NYNE = {"X-API-Key": "OTHER_NYNE_API_KEY", "X-API-Secret": "OTHER_NYNE_API_SECRET"}  # not the soak's own key
 OUTX = {"x-api-key": "YOUR_API_KEY"}
+OTHER_ADN = {"Authorization": "Bearer <YOUR ACCESS TOKEN>"}  # the same user's other token: its own rate limit
 JSON = {"Content-Type": "application/json"}
 SECRET = "api_key=S3CRET&api_secret=S3CRET"
 
@@ -73,6 +76,7 @@ class Hostile:
         self.big = small_objects(1_000_000)
         self.too_big = small_objects(1_100_000)
         self.snapshots: list[tuple[str, bytes]] = []
+        self.fresh = itertools.count()  # page numbers and sizes no one asked for yet
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -95,6 +99,11 @@ class Hostile:
             return "no answer"
         finally:
             writer.close()
+
+    async def outx_page(self, n: int) -> Outcome:
+        return await self.http("GET", "/api-interactions", headers=OUTX, params={
+            "watchlist_id": "550e8400-e29b-41d4-a716-446655440000", "page": str(n % 50 + 1),
+            "page_size": str(100 - n // 50 % 40)})
 
     # -- the actions, one request each -------------------------------------------------------------
 
@@ -129,6 +138,10 @@ class Hostile:
             ("Nyne callback to 169.254.169.254", lambda: self.http(
                 "POST", "/person/interactions", headers=OTHER_NYNE,
                 json={"username": "janedoe", "type": "followers", "callback_url": "http://169.254.169.254/x"})),
+            ("App.net page of 200, a new one each time", lambda: self.http(
+                "GET", "/stream/0/users/me/interactions", headers=OTHER_ADN,
+                params={"count": "200", "before_id": str(200 + next(self.fresh) % 400)})),
+            ("OutX page of up to 100, a new one each time", lambda: self.outx_page(next(self.fresh))),
             ("page number of 5,000 digits", lambda: self.http(
                 "GET", "/api-interactions", params={"watchlist_id": "550e8400-e29b-41d4-a716-446655440000",
                                                     "page": "9" * 5000}, headers=OUTX)),
