@@ -359,7 +359,7 @@ def banner(app: web.Application, settings: Settings, address: tuple[str, int]) -
     seed = app[WORLD].context.seed  # a shared store's, which may differ from --seed
     notes = [f"seed {seed}", f"scenario {scenario.name}", *(["strict"] if settings.strict else []),
              *([f"CORS for {', '.join(cors)}"] if cors else []),
-             *([f"store {store.keys.prefix} at {store.url}"] if store.shared else [])]  # type: ignore[attr-defined]
+             *([f"store {store.keys.prefix} at {store.shown_url}"] if store.shared else [])]  # type: ignore[attr-defined]
     return server_line(settings.log_format,
                        f"mockserver {__version__} serving {', '.join(settings.providers)} on {url} ({', '.join(notes)})",
                        event="listening", url=url, providers=list(settings.providers), seed=seed,

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from mockserver.store.engine import StoreUnavailable
-from mockserver.store.redis_keys import KeyLayout, describe_layout, redis_url_parts
+from mockserver.store.redis_keys import KeyLayout, describe_layout, redis_url_parts, shown_url
 
 
 def _client(url: str) -> tuple[Any, KeyLayout]:
@@ -20,7 +20,7 @@ async def _reachable(redis: Any, url: str) -> None:
     try:
         await redis.ping()
     except Exception as error:  # noqa: BLE001 - one clear line, whatever the connection problem
-        raise StoreUnavailable(f"cannot reach the Redis store at {url}: {error}") from None
+        raise StoreUnavailable(f"cannot reach the Redis store at {shown_url(url)}: {error}") from None
 
 
 async def _count(redis: Any, keys: KeyLayout, pattern: str) -> int:
@@ -59,7 +59,7 @@ async def _inspect(url: str) -> dict[str, Any]:
         }
         memory = await redis.info("memory")
         persistence = await redis.info("persistence")
-        return {"url": url, "prefix": keys.prefix, "keys": counts,
+        return {"url": shown_url(redis_url_parts(url)[0]), "prefix": keys.prefix, "keys": counts,
                 "redis": {"used_memory_human": memory.get("used_memory_human"),
                           "aof_enabled": persistence.get("aof_enabled"),
                           "rdb_last_save_time": persistence.get("rdb_last_save_time")},

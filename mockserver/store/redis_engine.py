@@ -27,7 +27,6 @@ import logging
 import os
 import socket
 from typing import Any, Awaitable, Callable, Iterable
-from urllib.parse import urlsplit
 
 import orjson
 
@@ -37,7 +36,7 @@ from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
 from mockserver.store import redis_scripts as scripts
 from mockserver.store.engine import Store, StoreUnavailable
 from mockserver.store.redis_journal import RedisJournal
-from mockserver.store.redis_keys import FORMAT, KeyLayout, redis_url_parts
+from mockserver.store.redis_keys import FORMAT, KeyLayout, redis_url_parts, shown_url
 from mockserver.store.redis_limits import RedisFixedWindows, RedisRateLimiter
 from mockserver.store.redis_pipeline import AutoPipeline
 from mockserver.store.redis_schedule import RedisSchedule
@@ -55,6 +54,7 @@ class RedisStore(Store):
     def __init__(self, clock: Clock, journal_capacity: int, journal_bytes: int, url: str,
                  lease_ms: int = 30_000) -> None:
         self.url, prefix = redis_url_parts(url)
+        self.shown_url = shown_url(self.url)  # what logs and answers show: no password
         self.keys = KeyLayout(prefix)
         import redis.asyncio as aioredis
 
@@ -91,12 +91,12 @@ class RedisStore(Store):
         try:
             await self.redis.ping()
         except Exception as error:  # noqa: BLE001 - any connection problem is one clear start-up error
-            raise StoreUnavailable(f"cannot reach the Redis store at {self.url}: {error}") from None
+            raise StoreUnavailable(f"cannot reach the Redis store at {self.shown_url}: {error}") from None
         fields = [item for pair in {"format": FORMAT, **(start_point or {})}.items() for item in pair]
         raw = await scripts.JOIN(self.redis, [self.keys.meta], fields)
         self.meta = {raw[i].decode(): raw[i + 1].decode() for i in range(0, len(raw), 2)}
         if self.meta.get("format") != FORMAT:
-            raise StoreUnavailable(f"the Redis store at {self.url} (prefix {self.keys.prefix!r}) holds format "
+            raise StoreUnavailable(f"the Redis store at {self.shown_url} (prefix {self.keys.prefix!r}) holds format "
                                    f"{self.meta.get('format')!r}, not {FORMAT}; flush it with "
                                    "`mockserver store flush` to start over")
         await self._reload()
@@ -230,7 +230,7 @@ class RedisStore(Store):
         if until > self.applied:
             entries = await self.redis.xrange(self.keys.log, min=f"{self.applied + 1}-0", max=f"{until}-0")
             if entries and _seq(entries[0][0]) != self.applied + 1:
-                raise StoreUnavailable(f"the log of the Redis store at {self.url} misses commands "
+                raise StoreUnavailable(f"the log of the Redis store at {self.shown_url} misses commands "
                                        f"{self.applied + 1}..{_seq(entries[0][0]) - 1}; flush the store")
             self._apply_entries(entries)
         await self.schedule.flush()
@@ -313,7 +313,7 @@ class RedisStore(Store):
     # -- inspect ---------------------------------------------------------------------------------------
 
     async def describe(self) -> dict[str, Any]:
-        return {"engine": self.kind, "url": _without_password(self.url), "prefix": self.keys.prefix,
+        return {"engine": self.kind, "url": self.shown_url, "prefix": self.keys.prefix,
                 "epoch": self.epoch, "applied": self.applied,
                 "round_trips": self.pipeline.round_trips + self.journal_pipeline.round_trips,
                 "commands": self.pipeline.commands + self.journal_pipeline.commands}
@@ -341,12 +341,3 @@ def _expected_refusal(error: Exception) -> bool:
     from mockserver.scenario import ScenarioError
 
     return isinstance(error, (ApiError, ValueError, KeyError, LookupError, ScenarioError))
-
-
-def _without_password(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username + ':' if parts.username else ':'}***@{host}" + (f":{parts.port}" if parts.port else "")
-    return parts._replace(netloc=netloc).geturl()

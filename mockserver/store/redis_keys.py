@@ -22,6 +22,15 @@ def redis_url_parts(url: str) -> tuple[str, str]:
     return parts._replace(query=rest).geturl(), prefix
 
 
+def shown_url(url: str) -> str:
+    """The URL as logs, errors and answers show it: a password in it masked."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    port = f":{parts.port}" if parts.port else ""
+    return parts._replace(netloc=f"{parts.username or ''}:***@{parts.hostname or ''}{port}").geturl()
+
+
 @dataclass(frozen=True)
 class KeyLayout:
     prefix: str = DEFAULT_PREFIX

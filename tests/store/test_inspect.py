@@ -93,3 +93,34 @@ def test_the_scaling_guide_shows_the_key_layout_the_code_has() -> None:
     guide = (ROOT / "docs" / "scaling.md").read_text()
     rows = [line for line in guide.splitlines() if line.startswith("| `mockserver:")]
     assert rows == [f"| `{key}` | {what} |" for key, what in describe_layout(KeyLayout())]
+
+
+def test_a_password_in_the_store_url_is_never_shown(redis_server: str, capsys: pytest.CaptureFixture[str]) -> None:
+    import signal
+    import urllib.request
+
+    import redis
+
+    from tests.test_cli import wait_for_banner
+
+    admin = redis.Redis.from_url(redis_server)
+    admin.execute_command("ACL", "SETUSER", "mock", "on", ">s3cret-pw", "~*", "&*", "+@all")  # adds a user only
+    admin.close()
+    url = redis_server.replace("redis://", "redis://mock:s3cret-pw@") + "?prefix=pw:"
+    port = free_port()
+    process = start("--port", str(port), "--store", url, "--providers", "outx")
+    try:
+        banner = wait_for_banner(process)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/__admin/health", timeout=10) as answer:
+            health = json.load(answer)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    assert "mock:***@127.0.0.1" in banner and health["store"]["url"].startswith("redis://mock:***@127.0.0.1:")
+    assert main(["store", "inspect", "--store", url]) == 0
+    unreachable = f"redis://mock:s3cret-pw@127.0.0.1:{free_port()}/0"
+    assert main(["store", "inspect", "--store", unreachable]) == 2
+    shown = capsys.readouterr()
+    assert "mock:***@" in shown.out and "mock:***@" in shown.err
+    assert "s3cret-pw" not in banner + out + err + json.dumps(health) + shown.out + shown.err
+    assert main(["store", "flush", "--store", url, "--yes"]) == 0
