@@ -26,6 +26,7 @@ from mockserver.store.appkeys import (
 from mockserver.store.commands import register_core_commands
 from mockserver.store.engine import Store
 from mockserver.store.lifecycle import store_for, store_lifecycle, strict_recorder
+from mockserver.store.outage import store_outages
 from mockserver.traffic import traffic_middleware
 from mockserver.store.worlds import build_world, make_context, start_anchor_ms
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings, scenario: Scenario | None = None,
 
     provider_of = _provider_lookup(provider_by_path)
     app = web.Application(middlewares=[
+        *([store_outages(store)] if store.shared else []),  # Redis out of reach: a 503, not a 500
         traffic_middleware(store, faults, clock, provider_of, lambda: app[WORLD].redactor()), json_for_unrouted,
     ])
     app[PROVIDER_OF] = provider_of

@@ -9,6 +9,8 @@ import orjson
 from aiohttp import web
 
 from mockserver.core.http import Handler, client_went_away, json_response
+from mockserver.store.appkeys import STORE
+from mockserver.store.outage import outage_answer
 
 log = logging.getLogger("mockserver.admin")
 
@@ -61,5 +63,9 @@ async def admin_errors(request: web.Request, handler: Handler) -> web.StreamResp
     except Exception as unexpected:
         if client_went_away(unexpected, request):
             return json_response({"error": "connection_lost", "message": "the client hung up"}, 400)
+        store = request.config_dict.get(STORE)  # the validating proxy has none
+        outage = outage_answer(store, unexpected) if store is not None else None
+        if outage is not None:
+            return outage
         log.exception("admin call %s %s failed", request.method, request.path)
         return json_response({"error": "admin_internal_error", "message": "see the server log"}, 500)

@@ -60,6 +60,9 @@ class ThrottledLog:
         self._unsaid: dict[str, int] = {}
 
     def warning(self, kind: str, message: str) -> None:
+        self.say(logging.WARNING, kind, message)
+
+    def say(self, level: int, kind: str, message: str) -> None:
         now = self.clock()
         if now - self._last.get(kind, float("-inf")) < self.period_s:
             self._unsaid[kind] = self._unsaid.get(kind, 0) + 1
@@ -67,7 +70,7 @@ class ThrottledLog:
         unsaid = self._unsaid.pop(kind, 0)
         self._last[kind] = now
         more = f" (and {unsaid} more like it since the last such line)" if unsaid else ""
-        self.logger.warning("%s%s", message, more)
+        self.logger.log(level, "%s%s", message, more)
 
 
 def _reason(error: BaseException) -> str:

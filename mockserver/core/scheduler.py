@@ -33,6 +33,7 @@ from typing import AsyncIterator, Awaitable, Callable, Protocol
 
 from mockserver.core.background import running
 from mockserver.core.clock import Clock
+from mockserver.core.connections import ThrottledLog
 
 log = logging.getLogger("mockserver.scheduler")
 
@@ -82,6 +83,7 @@ class Scheduler:
         self.catch_up: Callable[[], Awaitable[None]] | None = None  # brings the state up to date before a claim
         self._held: set[tuple[int, str]] = set()  # shared jobs this process claimed and has not finished
         self._renewed_at = 0.0
+        self._notes = ThrottledLog(log)  # a pass failing the same way again and again is one line per 10 s
 
     def handle(self, kind: str, run: NamedJob, live: Callable[[str], bool] | None = None) -> None:
         """Run `run(key)` for each job scheduled as `kind`; `live(key)` says whether a queued one still has work."""
@@ -247,7 +249,8 @@ class Scheduler:
                     self.start_due()
                 await self._renew_leases()
             except Exception as error:  # noqa: BLE001 - the loop must outlive anything
-                log.error("scheduler pass failed: %s: %s", type(error).__name__, error)
+                reason = f"{type(error).__name__}: {error}"
+                self._notes.say(logging.ERROR, reason, f"scheduler pass failed: {reason}")
             await asyncio.sleep(self.poll_interval_s)
 
     async def close(self) -> None:

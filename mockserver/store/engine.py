@@ -19,6 +19,7 @@ import logging
 from typing import Any, Awaitable, Callable, Iterable
 
 from mockserver.core.clock import Clock
+from mockserver.core.connections import ThrottledLog
 from mockserver.core.journal import Journal
 from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
 
@@ -48,6 +49,7 @@ class Store:
         self.epoch = 0  # bumped by every command that rebuilds the worlds (reset, snapshot import)
         self._appliers: dict[str, tuple[Applier, bool]] = {}
         self._listeners: list[EventListener] = []
+        self.notes = ThrottledLog(log)  # what may come in floods (a store out of reach): a line per 10 s
 
     # -- commands ----------------------------------------------------------------------
 
@@ -90,6 +92,10 @@ class Store:
     def rate_limiter(self, name: str, windows: Iterable[Window]) -> RateLimiter:
         """Sliding rate-limit windows; `name` tells them apart in a shared store."""
         return RateLimiter(windows)
+
+    def outage(self, error: BaseException) -> StoreUnavailable | None:
+        """`error` as the store being out of reach, if that is what it means (never, in memory)."""
+        return None
 
     async def before_export(self) -> None:
         """Fetch what a snapshot shows but this process does not hold (shared rate-limit windows)."""

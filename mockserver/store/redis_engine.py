@@ -310,6 +310,16 @@ class RedisStore(Store):
 
         await _retrying("listening for admin events", listen)
 
+    def outage(self, error: BaseException) -> StoreUnavailable | None:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        if isinstance(error, StoreUnavailable):
+            return error
+        if isinstance(error, (RedisConnectionError, RedisTimeoutError)):
+            return StoreUnavailable(f"the Redis store at {self.shown_url} cannot be reached ({error})")
+        return None
+
     # -- inspect ---------------------------------------------------------------------------------------
 
     async def describe(self) -> dict[str, Any]:

@@ -142,6 +142,10 @@ class AutoPipeline:
                 _settle(settles, results)
         except Exception as error:  # noqa: BLE001 - replies may be left unread: the connection cannot be trusted
             self._reader = None
+            if isinstance(error, TimeoutError):  # the batch's deadline (asyncio's), as redis-py says it
+                from redis.exceptions import TimeoutError as RedisTimeoutError
+
+                error = RedisTimeoutError(f"no reply from Redis within {self._timeout_s} s")
             await self._drop(error)
         finally:
             if self._reader is asyncio.current_task():

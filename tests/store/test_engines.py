@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
@@ -241,3 +242,27 @@ async def test_a_dashboard_on_a_quiet_server_keeps_seeing_requests(make_client: 
         events = [await asyncio.wait_for(stream.content.readuntil(b"\n\n"), 5) for _ in range(2)]
     assert sorted(event.split(b"\n", 1)[0] for event in events) == [b"event: admin", b"event: request"]
     assert not [record for record in caplog.records if record.name == "mockserver.store"]
+
+
+async def test_a_store_out_of_reach_is_a_503_in_one_log_line(make_client: ClientFactory,
+                                                             caplog: pytest.LogCaptureFixture) -> None:
+    from mockserver.testing.redis_server import throwaway_redis_server
+    from tests.system import require_programs
+
+    binary = require_programs("redis-server", why="the Redis store's tests")["redis-server"]
+    with throwaway_redis_server(binary) as url:  # a server of its own: this test stops it
+        client = await make_client(store_url=url, providers=("outx",))
+        page = f"/api-interactions?watchlist_id={DOCS_WATCHLIST}"
+        assert (await client.get(page, headers={"x-api-key": OUTX_KEY})).status == 200
+    with caplog.at_level(logging.WARNING):
+        answers = [await client.get(page, headers={"x-api-key": OUTX_KEY}) for _ in range(3)]
+        answers += [await client.get("/__admin/health"), await client.post("/__admin/clock/advance", json={"by": "1s"})]
+        await asyncio.sleep(0.2)  # the scheduler's passes fail meanwhile too
+    assert [answer.status for answer in answers] == [503] * 5
+    assert all(answer.headers["Retry-After"] == "1" for answer in answers)
+    body = await answers[0].json()
+    assert body["error"] == "store_unavailable" and "cannot be reached" in body["message"]
+    lines = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert not any(record.exc_info for record in lines)  # no traceback
+    assert len([r for r in lines if r.getMessage().startswith("answering 503")]) == 1  # one line per 10 s
+    assert len([r for r in lines if r.name == "mockserver.scheduler"]) <= 2  # not one per 50 ms pass
