@@ -16,7 +16,7 @@ schedule of clock-driven work, and the live event feed.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from mockserver.core.clock import Clock
 from mockserver.core.connections import ThrottledLog
@@ -129,5 +129,3 @@ class Store:
     async def describe(self) -> dict[str, Any]:
         return {"engine": self.kind, "epoch": self.epoch}
 
-
-StoreFactory = Callable[[Clock, Journal], Awaitable[Store]]
