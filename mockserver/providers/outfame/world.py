@@ -196,8 +196,9 @@ class OutfameWorld:
 
     def resume(self, account: Account, now_ms: int) -> dict[str, Any]:
         _refuse_unless(self.timelines[account.id].status_at(now_ms), PAUSED, errors.already_active)
-        # The engine needs 60 to 120 s to start again; derived, so a replay takes the same time.
-        delay_ms = (60 + derive(account.key, now_ms, _S_RESUME) % 61) * 1000
+        # The engine needs 60 to 120 s to start again; derived, so a replay takes the same time. Counted from
+        # the whole second `resumed_at` shows, so the promise holds as a client reads it (not 121 s at .999).
+        delay_ms = (60 + derive(account.key, now_ms, _S_RESUME) % 61) * 1000 - now_ms % 1000
         self._record(account, Event(RESUME, now_ms, delay_ms=delay_ms))
         return {"account_id": account.id, "status": ACTIVE, "resumed_at": iso_seconds(now_ms)}
 

@@ -209,3 +209,18 @@ async def test_unknown_paths_under_v1_engagement_are_404_in_outfames_error_shape
     response = await outfame.request(method, path, headers=AUTH)
     assert response.status == 404 and response.content_type == "application/json"
     assert await response.json() == {"error": {"code": "not_found", "message": f"No route for {method} {path}"}}
+
+
+async def test_the_resume_promise_holds_as_shown_to_the_second(make_client: ClientFactory) -> None:
+    """Answers show whole seconds: a resume at .999 s still shows its first action at most 120 s after resumed_at."""
+    start = parse_instant_ms("2026-02-09T15:00:00Z")
+    client = await make_client(providers=("outfame",), freeze_at_ms=start)
+    waits = set()
+    for _ in range(150):  # each resume's delay is derived from its instant: 150 instants cover 60..120 s
+        await pause(client)
+        await advance(client, 1_999)  # resumes land 999 ms past a whole second
+        answer = await resume(client)
+        first = (await stats(client))["next_action_at"]
+        waits.add((parse_instant_ms(first) - parse_instant_ms(answer["resumed_at"])) // 1000)
+    assert min(waits) >= 60 and max(waits) <= 120, sorted(waits)
+    assert max(waits) == 120  # the longest derived delay was among them
