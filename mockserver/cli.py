@@ -10,7 +10,7 @@ import re
 import signal
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from aiohttp import web
 
@@ -66,27 +66,26 @@ def _providers(text: str) -> tuple[str, ...]:
     return names
 
 
-def _interval(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.05 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"interval must be a number of seconds from 0.05 to 3600, not {text!r}")
-    return value
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number within [low, high] (counts of workers, kept items, connections)."""
+    def parse(text: str) -> int:
+        if not text.isdecimal() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"must be an integer from {low} to {high}, not {text!r}")
+        return int(text)
+    return parse
 
 
-def _workers(text: str) -> int:
-    if not text.isdecimal() or not 1 <= int(text) <= 64:
-        raise argparse.ArgumentTypeError(f"workers must be an integer from 1 to 64, not {text!r}")
-    return int(text)
-
-
-def _count(text: str) -> int:
-    """A count of kept items (journal entries, jobs)."""
-    if not text.isdecimal() or not 1 <= int(text) <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be an integer from 1 to 1000000, not {text!r}")
-    return int(text)
+def _seconds(low: float, high: float) -> Callable[[str], float]:
+    """An argparse type: a number of seconds within [low, high] (intervals, timeouts, leases)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not low <= value <= high:  # NaN fails this too
+            raise argparse.ArgumentTypeError(f"must be a number of seconds from {low:g} to {high:g}, not {text!r}")
+        return value
+    return parse
 
 
 _SIZE = re.compile(r"(\d{1,12})\s*([kmg]?)(?:i?b)?", re.IGNORECASE)
@@ -100,22 +99,6 @@ def _size(text: str) -> int:
     if not 1024**2 <= value <= 64 * 1024**3:
         raise argparse.ArgumentTypeError(f"must be a size from 1MiB to 64GiB (e.g. 64MiB, 1G, 16777216), not {text!r}")
     return value
-
-
-def _timeout(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0.1 <= value <= 3600:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0.1 to 3600, not {text!r}")
-    return value
-
-
-def _connections(text: str) -> int:
-    if not text.isdecimal() or not 1 <= int(text) <= 100_000:
-        raise argparse.ArgumentTypeError(f"must be an integer from 1 to 100000, not {text!r}")
-    return int(text)
 
 
 def _instant(text: str) -> int:
@@ -164,33 +147,34 @@ def _serve_options(serve: argparse.ArgumentParser) -> None:
                help="require this bearer token on /__admin (then also reachable off loopback)")
     add_option(serve, "--freeze-at", type=_instant, default=None, metavar="INSTANT", env="MOCKSERVER_FREEZE_AT",
                shown_default="none, real time", help="start with the clock frozen at this ISO 8601 instant")
-    add_option(serve, "--journal-size", type=_count, default=1000, env="MOCKSERVER_JOURNAL_SIZE",
+    add_option(serve, "--journal-size", type=_whole(1, 1_000_000), default=1000, env="MOCKSERVER_JOURNAL_SIZE",
                help="how many requests the admin journal keeps (oldest fall out)")
     add_option(serve, "--journal-bytes", type=_size, default=64 * 1024**2, metavar="SIZE",
                env="MOCKSERVER_JOURNAL_BYTES", shown_default="64MiB",
                help="about how much memory the journal may hold (oldest fall out); each body is kept up to "
                     "64 KiB. Bytes or K/M/G, e.g. 16MiB")
-    add_option(serve, "--max-connections", type=_connections, default=1000, env="MOCKSERVER_MAX_CONNECTIONS",
+    add_option(serve, "--max-connections", type=_whole(1, 100_000), default=1000, env="MOCKSERVER_MAX_CONNECTIONS",
                help="connections open at once; more are answered 503 and closed (kept under `ulimit -n`)")
-    add_option(serve, "--header-timeout", type=_timeout, default=10.0, metavar="SECONDS",
+    add_option(serve, "--header-timeout", type=_seconds(0.1, 3600), default=10.0, metavar="SECONDS",
                env="MOCKSERVER_HEADER_TIMEOUT", help="a request head must arrive within this: 408 and closed if not")
-    add_option(serve, "--body-timeout", type=_timeout, default=30.0, metavar="SECONDS",
+    add_option(serve, "--body-timeout", type=_seconds(0.1, 3600), default=30.0, metavar="SECONDS",
                env="MOCKSERVER_BODY_TIMEOUT", help="a request body must arrive within this of its head: 408 if not")
-    add_option(serve, "--workers", type=_workers, default=1, env="MOCKSERVER_WORKERS",
+    add_option(serve, "--workers", type=_whole(1, 64), default=1, env="MOCKSERVER_WORKERS",
                help="server processes sharing the port (with --store redis://... they act as one mock; "
                     "with memory, state is per worker)")
     _store_option(serve, None)
-    add_option(serve, "--store-lease", type=_interval, default=30.0, metavar="SECONDS", env="MOCKSERVER_STORE_LEASE",
+    add_option(serve, "--store-lease", type=_seconds(0.05, 3600), default=30.0, metavar="SECONDS",
+               env="MOCKSERVER_STORE_LEASE",
                help="with a shared store: how long scheduled work claimed by a process that died waits before "
                     "another takes it over")
     serve.add_argument("--worker-anchor-ms", type=int, default=None, help=argparse.SUPPRESS)
-    add_option(serve, "--max-jobs", type=_count, default=10_000, env="MOCKSERVER_MAX_JOBS",
+    add_option(serve, "--max-jobs", type=_whole(1, 1_000_000), default=10_000, env="MOCKSERVER_MAX_JOBS",
                help="asynchronous jobs and tasks each provider keeps (the oldest are forgotten)")
     add_option(serve, "--state", type=Path, default=None, metavar="FILE", env="MOCKSERVER_STATE",
                shown_default="none, in memory only",
                help="keep the mutable state in FILE: restored at start, saved every --state-interval "
                     "seconds and at shutdown")
-    add_option(serve, "--state-interval", type=_interval, default=2.0, metavar="SECONDS",
+    add_option(serve, "--state-interval", type=_seconds(0.05, 3600), default=2.0, metavar="SECONDS",
                env="MOCKSERVER_STATE_INTERVAL", help="how often --state saves a changed state")
     add_option(serve, "--cors", type=parse_origins, default=None, metavar="ORIGINS", env="MOCKSERVER_CORS",
                shown_default="off, or the scenario's cors.origins",
