@@ -95,7 +95,8 @@ class KeyLayout:
     def windows(self, epoch: int, name: str) -> str:
         """hash (a fixed window: o opened at, c count) or sorted set (a sliding window's request instants), one
         per key (and window) of a limiter in one epoch, expiring a day after its period;
-        <prefix>rl:<epoch>:<limiter>:index (a set) lists them"""
+        <prefix>rl:<epoch>:<limiter>:index (a sorted set, by when each is over) lists them; windows over, or
+        beyond 100,000, are dropped"""
         return f"{self.prefix}rl:{epoch}:{name}:"
 
     def all_keys_pattern(self) -> str:

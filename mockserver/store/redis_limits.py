@@ -38,13 +38,13 @@ class RedisFixedWindows(FixedWindows):
         prefix = self._prefix()
         allowed, remaining, refills_in = await scripts.FIXED_WINDOW(
             self.store.pipeline, [prefix + "w:" + key, prefix + "index"],
-            [now_ms, self.period_ms, self.limit, _ttl_ms(self.period_ms)])
+            [now_ms, self.period_ms, self.limit, _ttl_ms(self.period_ms), self.max_windows])
         return bool(allowed), int(remaining), int(refills_in)
 
     async def fetch(self) -> None:
         """Read every window of this epoch into the local copy `export` shows."""
         prefix = self._prefix()
-        names = await self.store.redis.smembers(prefix + "index")
+        names = await self.store.redis.zrange(prefix + "index", 0, -1)
         windows: dict[str, list[int]] = {}
         for raw in sorted(names):
             held = await self.store.redis.hmget(raw, "o", "c")
@@ -64,7 +64,7 @@ class RedisFixedWindows(FixedWindows):
             for key, (opened, count) in windows.items():
                 pipe.hset(prefix + "w:" + key, mapping={"o": opened, "c": count})
                 pipe.pexpire(prefix + "w:" + key, _ttl_ms(self.period_ms))
-                pipe.sadd(prefix + "index", prefix + "w:" + key)
+                pipe.zadd(prefix + "index", {prefix + "w:" + key: opened + self.period_ms})
             pipe.pexpire(prefix + "index", _ttl_ms(self.period_ms))
             await pipe.execute()
 
@@ -88,7 +88,7 @@ class RedisRateLimiter(RateLimiter):
         limits = [value for window in self.windows for value in (window.limit, window.period_ms)]
         member = f"{now_ms}:{os.getpid()}:{next(self._members)}"
         found = await scripts.SLIDING_WINDOWS(self.store.pipeline, [*keys, prefix + "index"],
-                                              [now_ms, self._ttl, member, *limits])
+                                              [now_ms, self._ttl, member, *limits, FixedWindows.MAX_WINDOWS])
         allowed = bool(found[0])
         state = [(window, int(found[1 + 2 * i]), int(float(found[2 + 2 * i])))
                  for i, window in enumerate(self.windows)]
@@ -101,7 +101,7 @@ class RedisRateLimiter(RateLimiter):
 
     async def fetch(self) -> None:
         prefix = self._prefix()
-        names = await self.store.redis.smembers(prefix + "index")
+        names = await self.store.redis.zrange(prefix + "index", 0, -1)
         hits: dict[str, dict[str, Any]] = {}
         for raw in sorted(names):
             key, _, window = raw.decode()[len(prefix) + 2:].rpartition(":")
@@ -118,12 +118,13 @@ class RedisRateLimiter(RateLimiter):
 
     async def _write(self, hits: dict[str, dict[str, list[int]]]) -> None:
         prefix = self._prefix()
+        periods = {window.name: window.period_ms for window in self.windows}
         async with self.store.redis.pipeline(transaction=True) as pipe:
             for key, logs in hits.items():
                 for window, times in logs.items():
                     name = f"{prefix}w:{key}:{window}"
                     pipe.zadd(name, {f"{t}:import:{i}": t for i, t in enumerate(times)})
                     pipe.pexpire(name, self._ttl)
-                    pipe.sadd(prefix + "index", name)
+                    pipe.zadd(prefix + "index", {name: max(times, default=0) + periods[window]})
             pipe.pexpire(prefix + "index", self._ttl)
             await pipe.execute()

@@ -168,9 +168,29 @@ end
 return seq
 """)
 
+# The index of a limiter's windows: a sorted set of their keys by the instant (mock clock) each is over. Every
+# hit drops up to 100 windows that are over (their keys too) and, past `most`, the one over soonest, so the
+# index and the windows stay bounded however many clients come and go, as the memory engine's do.
+_FORGET_OVER = """
+local function forget_over(index, window, over_at, now, most, ttl)
+  redis.call('ZADD', index, over_at, window)
+  local over = redis.call('ZRANGEBYSCORE', index, '-inf', '(' .. now, 'LIMIT', 0, 100)
+  for _, name in ipairs(over) do
+    redis.call('DEL', name)
+    redis.call('ZREM', index, name)
+  end
+  if redis.call('ZCARD', index) > most then
+    local gone = redis.call('ZPOPMIN', index)
+    redis.call('DEL', gone[1])
+  end
+  redis.call('PEXPIRE', index, ttl)
+end
+"""
+
 # A fixed window: opened by a key's first request, full after `limit`, refilled when its period is over.
-# KEYS: window, index. ARGV: now, period, limit, ttl ms. Returns allowed (0/1), remaining, ms until refill.
-FIXED_WINDOW = Lua("""
+# KEYS: window, index. ARGV: now, period, limit, ttl ms, most windows. Returns allowed (0/1), remaining,
+# ms until refill. The index is a sorted set of window keys by the instant each is over (see _FORGET_OVER).
+FIXED_WINDOW = Lua(_FORGET_OVER + """
 local now, period, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local held = redis.call('HMGET', KEYS[1], 'o', 'c')
 local opened, count = tonumber(held[1]), tonumber(held[2])
@@ -184,16 +204,15 @@ if count < limit then
   allowed = 1
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('SADD', KEYS[2], KEYS[1])
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
+forget_over(KEYS[2], KEYS[1], opened + period, now, tonumber(ARGV[5]), ARGV[4])
 return {allowed, limit - count, opened + period - now}
 """)
 
 # Sliding windows (one sorted set of request instants per window). KEYS: the windows' sets, then the index.
-# ARGV: now, ttl ms, a unique member, then limit and period of each window. A request is counted in every
-# window when all have room. Returns allowed (0/1), then count and oldest counted instant (or the instant a
-# slot frees up, when full) of each window.
-SLIDING_WINDOWS = Lua("""
+# ARGV: now, ttl ms, a unique member, then limit and period of each window, then the most windows kept. A
+# request is counted in every window when all have room. Returns allowed (0/1), then count and oldest counted
+# instant (or the instant a slot frees up, when full) of each window.
+SLIDING_WINDOWS = Lua(_FORGET_OVER + """
 local now, ttl, member = tonumber(ARGV[1]), ARGV[2], ARGV[3]
 local n = #KEYS - 1
 local counts, oldest, full = {}, {}, false
@@ -216,8 +235,7 @@ for i = 1, n do
     redis.call('ZADD', KEYS[i], now, member)
     counts[i] = counts[i] + 1
     redis.call('PEXPIRE', KEYS[i], ttl)
-    redis.call('SADD', KEYS[n + 1], KEYS[i])
-    redis.call('PEXPIRE', KEYS[n + 1], ttl)
+    forget_over(KEYS[n + 1], KEYS[i], now + tonumber(ARGV[3 + 2 * i]), now, tonumber(ARGV[#ARGV]), ttl)
   end
   out[#out + 1] = counts[i]
   out[#out + 1] = oldest[i]

@@ -266,3 +266,33 @@ async def test_a_store_out_of_reach_is_a_503_in_one_log_line(make_client: Client
     assert not any(record.exc_info for record in lines)  # no traceback
     assert len([r for r in lines if r.getMessage().startswith("answering 503")]) == 1  # one line per 10 s
     assert len([r for r in lines if r.name == "mockserver.scheduler"]) <= 2  # not one per 50 ms pass
+
+
+async def test_rate_limit_windows_stay_bounded_however_many_clients_come_and_go(make_client: ClientFactory,
+                                                                                 redis_url: str) -> None:
+    """Windows that are over go (keys and index), and past the bound the one over soonest: not one set entry per
+    client address ever seen, as long as traffic lasts."""
+    from mockserver.core.ratelimit import Window
+    from mockserver.store.redis_limits import RedisFixedWindows, RedisRateLimiter
+
+    client = await make_client(store_url=redis_url, providers=("appdotnet",))
+    store = client.app[STORE]
+    fixed = RedisFixedWindows(store, "probe-fixed", 2, 1_000)
+    fixed.max_windows = 3
+    sliding = RedisRateLimiter(store, "probe-sliding", [Window("second", 2, 1_000)])
+
+    async def kept(limiter: Any) -> list[bytes]:
+        prefix = limiter._prefix()
+        names = await store.redis.zrange(prefix + "index", 0, -1)
+        assert sorted(names) == sorted([key async for key in store.redis.scan_iter(match=prefix + "w:*")])
+        return [name[len(prefix) + 2:] for name in names]
+
+    for n in range(6):
+        assert (await fixed.take(f"10.0.0.{n}", now_ms=n))[0]
+        assert (await sliding.take(f"10.0.0.{n}", now_ms=n)).allowed
+    assert await kept(fixed) == [b"10.0.0.3", b"10.0.0.4", b"10.0.0.5"]  # the bound: the one over soonest went
+    assert len(await kept(sliding)) == 6
+    assert (await fixed.take("10.0.1.1", now_ms=5_000))[0]  # every earlier window is over by now
+    assert (await sliding.take("10.0.1.1", now_ms=5_000)).allowed
+    assert await kept(fixed) == [b"10.0.1.1"]
+    assert await kept(sliding) == [b"10.0.1.1:second"]
