@@ -1,5 +1,5 @@
 """`python -m mockserver` is the same as the `mockserver` command."""
 
-from mockserver.cli import main
+from mockserver.launch import main
 
 raise SystemExit(main())

@@ -91,7 +91,7 @@ def test_the_wheel_and_the_sdist_carry_the_schemas_and_fixtures(installed: Insta
     assert package <= names, f"missing from the wheel: {sorted(package - names)[:5]}"  # py.typed, admin/ui/ too
     entry_points = next(name for name in names if name.endswith("entry_points.txt"))
     text = zipfile.ZipFile(installed.wheel).read(entry_points).decode()
-    assert "mockserver = mockserver.cli:main" in text and "mockserver = mockserver.pytest_plugin" in text
+    assert "mockserver = mockserver.launch:main" in text and "mockserver = mockserver.pytest_plugin" in text
 
     dist = installed.home / "sdist"
     done = installed.run(installed.bin("python"), "-m", "hatchling", "build", "-t", "sdist", "-d", str(dist),
