@@ -15,7 +15,8 @@ from typing import Any, Callable
 
 from aiohttp import web
 
-from mockserver.core.connections import ConnectionLimits, GuardedServer, ThrottledLog, quiet_accept_errors
+from mockserver.core.connections import ConnectionLimits, GuardedServer, quiet_accept_errors
+from mockserver.core.throttled_log import ThrottledLog
 from mockserver.core.redaction import Redactor, redactor_for
 from mockserver.settings import Settings
 from mockserver.store.appkeys import WORLD

@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
-import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -30,6 +29,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from mockserver.core.redaction import Redactor
+from mockserver.core.throttled_log import ThrottledLog
 
 log = logging.getLogger("mockserver.server")
 
@@ -48,29 +48,6 @@ def canned_answer(status: int, reason: str, error: str, message: str, extra: str
     body = orjson.dumps({"error": error, "message": message})
     return (f"HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
             f"Connection: close\r\n{extra}\r\n").encode("ascii") + body
-
-
-class ThrottledLog:
-    """At most one line per `period_s` for each kind of event that can come in floods, counting the rest."""
-
-    def __init__(self, logger: logging.Logger, period_s: float = 10.0,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.logger, self.period_s, self.clock = logger, period_s, clock
-        self._last: dict[str, float] = {}
-        self._unsaid: dict[str, int] = {}
-
-    def warning(self, kind: str, message: str) -> None:
-        self.say(logging.WARNING, kind, message)
-
-    def say(self, level: int, kind: str, message: str) -> None:
-        now = self.clock()
-        if now - self._last.get(kind, float("-inf")) < self.period_s:
-            self._unsaid[kind] = self._unsaid.get(kind, 0) + 1
-            return
-        unsaid = self._unsaid.pop(kind, 0)
-        self._last[kind] = now
-        more = f" (and {unsaid} more like it since the last such line)" if unsaid else ""
-        self.logger.log(level, "%s%s", message, more)
 
 
 def _reason(error: BaseException) -> str:

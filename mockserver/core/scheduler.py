@@ -33,7 +33,7 @@ from typing import AsyncIterator, Awaitable, Callable, Protocol
 
 from mockserver.core.background import running
 from mockserver.core.clock import Clock
-from mockserver.core.connections import ThrottledLog
+from mockserver.core.throttled_log import ThrottledLog
 
 log = logging.getLogger("mockserver.scheduler")
 

@@ -19,7 +19,7 @@ import logging
 from typing import Any, Callable, Iterable
 
 from mockserver.core.clock import Clock
-from mockserver.core.connections import ThrottledLog
+from mockserver.core.throttled_log import ThrottledLog
 from mockserver.core.journal import Journal
 from mockserver.core.ratelimit import FixedWindows, RateLimiter, Window
 

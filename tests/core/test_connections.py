@@ -8,7 +8,8 @@ import logging
 
 import pytest
 
-from mockserver.core.connections import ThrottledLog, canned_answer, quiet_accept_errors
+from mockserver.core.connections import canned_answer, quiet_accept_errors
+from mockserver.core.throttled_log import ThrottledLog
 
 
 def test_a_flood_of_one_kind_of_warning_is_one_line_per_period(caplog: pytest.LogCaptureFixture) -> None:
